@@ -1,0 +1,58 @@
+# The two front-door commands are `make run` and `make test` (see README.md).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+# System packages the suite needs, as command:debian-package.
+TEST_SYSTEM_PACKAGES := redis-server:redis-server
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint check bootstrap clean
+
+help:
+	@echo "make run    set everything up and run web + worker + beat on http://127.0.0.1:8000"
+	@echo "make test   set everything up and run linters and the whole test suite"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CareerPlan needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps record that the venv holds exactly the pinned requirements.
+$(VENV)/.run-installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.run-installed
+
+.env:
+	cp .env.example .env
+
+bootstrap: $(VENV)/.run-installed .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_content
+	$(PY) manage.py bootstrap_demo
+
+# Web, Celery worker and beat as separate processes (Procfile); Ctrl-C stops all three.
+run: bootstrap
+	$(BIN)/honcho start -f Procfile.dev
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+check: $(VENV)/.dev-installed .env
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: $(VENV)/.dev-installed .env
+	scripts/ensure-system-packages $(TEST_SYSTEM_PACKAGES)
+	$(MAKE) --no-print-directory lint check
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,157 @@
+"""People who use CareerPlan, and how they want to be reminded."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import time
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+def validate_timezone(value: str) -> None:
+    """Accept only IANA zone names (``Europe/London``), never offsets."""
+    if value not in _available_timezones():
+        raise ValidationError(
+            "%(value)s is not a known IANA time zone (for example Europe/London).",
+            params={"value": value},
+            code="invalid_timezone",
+        )
+
+
+def _available_timezones() -> set[str]:
+    global _TZ_CACHE
+    if _TZ_CACHE is None:
+        _TZ_CACHE = zoneinfo.available_timezones()
+    return _TZ_CACHE
+
+
+_TZ_CACHE: set[str] | None = None
+
+
+class UserManager(BaseUserManager["User"]):
+    """Creates users keyed by email: there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        if not (extra["is_staff"] and extra["is_superuser"]):
+            raise ValueError("A superuser needs is_staff and is_superuser.")
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Log-in is case-insensitive on the email address.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person following career tracks. The email address is the login."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="IANA time zone name; reminders arrive at local hours.",
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ("email",)
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def name(self) -> str:
+        """What to call the person: the display name, else the email's local part."""
+        return self.display_name or self.email.split("@", 1)[0]
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        """The user's zone; an unknown stored name falls back to UTC."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class ReminderPreferences(models.Model):
+    """How and when one user wants nudges. One row per user, made on demand.
+
+    Hours and quiet hours are in the user's own time zone (``User.timezone``).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reminder_preferences")
+    enabled = models.BooleanField("send reminders", default=True, help_text="Master switch for every nudge.")
+    email_enabled = models.BooleanField("by email", default=True)
+    in_app_enabled = models.BooleanField("in the app", default=True)
+    push_enabled = models.BooleanField("push to my devices", default=True)
+    stalled_after_days = models.PositiveSmallIntegerField(
+        "nudge me after this many quiet days",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    digest_enabled = models.BooleanField("weekly digest", default=True)
+    digest_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
+    digest_hour = models.PositiveSmallIntegerField(default=9, validators=[MinValueValidator(0), MaxValueValidator(23)])
+    quiet_start = models.TimeField(default=time(21, 0), help_text="No nudges from this local time...")
+    quiet_end = models.TimeField(default=time(8, 0), help_text="...until this local time.")
+    snoozed_until = models.DateField(null=True, blank=True, help_text="No nudges until this date.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "reminder preferences"
+        verbose_name_plural = "reminder preferences"
+
+    def __str__(self) -> str:
+        return f"Reminder preferences of {self.user}"
+
+    @classmethod
+    def for_user(cls, user: User) -> ReminderPreferences:
+        """The user's preferences, created with defaults on first use."""
+        prefs, _ = cls.objects.get_or_create(user=user)
+        return prefs

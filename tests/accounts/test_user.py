@@ -1,0 +1,40 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.models import ReminderPreferences, User
+
+
+def test_email_is_the_login_and_is_stored_lowercase(db):
+    user = User.objects.create_user("Ada@Example.COM", "s3cret-pass-phrase")
+    assert user.email == "ada@example.com"
+    assert User.objects.get_by_natural_key("ADA@example.com") == user
+    assert user.check_password("s3cret-pass-phrase")
+
+
+def test_a_superuser_needs_no_username(db):
+    admin = User.objects.create_superuser("root@example.com", "s3cret-pass-phrase")
+    assert admin.is_staff
+    assert admin.is_superuser
+
+
+def test_the_name_falls_back_to_the_email_local_part(db):
+    assert User(email="grace@example.com").name == "grace"
+    assert User(email="grace@example.com", display_name="Grace H.").name == "Grace H."
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Pacific/Kiritimati", "America/Argentina/Buenos_Aires"])
+def test_an_iana_timezone_is_accepted(db, zone):
+    User(email="tz@example.com", timezone=zone).full_clean(exclude=["password"])
+
+
+@pytest.mark.parametrize("zone", ["GMT+3", "Mars/Olympus", "europe/london", ""])
+def test_anything_but_an_iana_timezone_is_refused_with_a_clear_message(db, zone):
+    with pytest.raises(ValidationError) as excinfo:
+        User(email="tz@example.com", timezone=zone).full_clean(exclude=["password"])
+    assert "timezone" in excinfo.value.message_dict
+
+
+def test_reminder_preferences_are_made_on_first_use_with_defaults(owner):
+    prefs = ReminderPreferences.for_user(owner)
+    assert (prefs.enabled, prefs.stalled_after_days, prefs.digest_hour) == (True, 7, 9)
+    assert ReminderPreferences.for_user(owner).pk == prefs.pk

@@ -1,0 +1,48 @@
+"""Fixtures shared by the whole suite: the named users and real servers."""
+
+import pytest
+
+from .factories import PASSWORD, UserFactory
+
+pytest_plugins = ["tests.servers"]
+
+
+def pytest_configure(config):
+    # Real hashing costs ~100 ms per user; the suite checks behaviour, not PBKDF2.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Serve static files straight from the app folders, as in development, so
+    # live-server tests need no collectstatic.
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def owner(db):
+    """The person whose plan a test is about."""
+    return UserFactory(email="owner@example.com", display_name="Olive Owner")
+
+
+@pytest.fixture
+def other(db):
+    """Someone else, who must never see the owner's plan."""
+    return UserFactory(email="other@example.com", display_name="Oscar Other")
+
+
+@pytest.fixture
+def staff(db):
+    """A superuser of the admin."""
+    return UserFactory(email="staff@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def seeded(db):
+    """The real seed content from fixtures/, loaded as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "careerplan", verbosity=0)

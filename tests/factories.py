@@ -1,0 +1,102 @@
+"""factory_boy factories shared by every test module."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+from tracker.models import (
+    CareerLevel,
+    CareerTrack,
+    Category,
+    Enrollment,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    Resource,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    display_name = factory.Faker("name")
+    timezone = "UTC"
+    password = factory.django.Password(PASSWORD)
+
+
+class CareerTrackFactory(DjangoModelFactory):
+    class Meta:
+        model = CareerTrack
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"track-{n}")
+    name = factory.Sequence(lambda n: f"Track {n}")
+    summary = "A role to grow into."
+    work_product = "Something useful"
+    tools = factory.LazyFunction(lambda: ["Python"])
+    se_skill = 3
+    ml_knowledge = 3
+    communication_weight = 3
+    is_published = True
+
+
+class CareerLevelFactory(DjangoModelFactory):
+    class Meta:
+        model = CareerLevel
+
+    track = factory.SubFactory(CareerTrackFactory)
+    slug = factory.Sequence(lambda n: f"level-{n}")
+    title = factory.Sequence(lambda n: f"Level {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = Milestone
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"milestone-{n}")
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    description = "An achievement."
+    category = Category.SKILL
+    effort_weeks = 2
+
+
+class ResourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    title = "A guide"
+    url = factory.Sequence(lambda n: f"https://example.com/guide/{n}")
+
+
+class LadderStepFactory(DjangoModelFactory):
+    class Meta:
+        model = LadderStep
+
+    track = factory.SubFactory(CareerTrackFactory)
+    milestone = factory.SubFactory(MilestoneFactory)
+    order = factory.Sequence(lambda n: n)
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+    track = factory.SubFactory(CareerTrackFactory)
+
+
+class MilestoneProgressFactory(DjangoModelFactory):
+    class Meta:
+        model = MilestoneProgress
+
+    user = factory.SubFactory(UserFactory)
+    milestone = factory.SubFactory(MilestoneFactory)

@@ -1,0 +1,59 @@
+"""Settings come from the environment and fail loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _import_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
+    # Values given here win over the checkout's .env (read with overwrite=False).
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import careerplan.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"],
+        cwd=ROOT,
+        env={**clean, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _import_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_production_starts_with_its_secrets():
+    result = _import_settings(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db.internal:5432/careerplan"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "django.db.backends.postgresql"]
+
+
+def test_a_malformed_boolean_fails_with_the_variables_name():
+    result = _import_settings(DJANGO_DEBUG="maybe-later")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe-later' is not a boolean" in result.stderr
+
+
+def test_a_malformed_number_fails_with_the_variables_name():
+    result = _import_settings(DJANGO_DEBUG="1", EMAIL_PORT="twenty-five")
+    assert result.returncode != 0
+    assert "EMAIL_PORT='twenty-five' is not a whole number" in result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_immediate_transactions():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("the suite runs on PostgreSQL here")
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5

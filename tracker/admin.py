@@ -1,0 +1,363 @@
+"""The Django admin for CareerPlan's content and, read-only, users' plans.
+
+Content (tracks, levels, milestones, resources, ladder steps) is edited by the
+"Content editors" group; enrollments, progress and history are shown to the
+"Support staff" group and are never editable here, not even by a superuser:
+they change only through the product, which keeps their invariants (history
+rows, prerequisite checks). Both groups are made by migration 0002.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from .content_io import CONTENT_MODELS, ContentImportError, export_tracks, import_content
+from .forms import MilestoneAdminForm, TrackImportForm
+from .models import (
+    CareerLevel,
+    CareerTrack,
+    Enrollment,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    ProgressEvent,
+    Resource,
+)
+
+admin.site.site_header = "CareerPlan administration"
+admin.site.site_title = "CareerPlan admin"
+
+
+def track_filter(lookup: str) -> type[admin.SimpleListFilter]:
+    """A "track" filter on ``lookup`` (a path to a CareerTrack), by slug."""
+
+    class TrackFilter(admin.SimpleListFilter):
+        title = "track"
+        parameter_name = "track"
+
+        def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+            return list(CareerTrack.objects.order_by("order", "name").values_list("slug", "name"))
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            if self.value():
+                # Each milestone is listed at most once per track, so a
+                # lookup through steps cannot duplicate rows.
+                return queryset.filter(**{f"{lookup}__slug": self.value()})
+            return queryset
+
+    return TrackFilter
+
+
+# --------------------------------------------------------------------------
+# Tracks, with their levels and ladder steps
+# --------------------------------------------------------------------------
+
+
+class CareerLevelInline(admin.TabularInline):
+    model = CareerLevel
+    extra = 0
+    ordering = ("order", "id")
+    prepopulated_fields = {"slug": ("title",)}
+    fields = (
+        "order",
+        "title",
+        "slug",
+        "summary",
+        "salary_min",
+        "salary_max",
+        "salary_currency",
+        "salary_source",
+        "salary_year",
+    )
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CareerLevel]:
+        return super().get_queryset(request).select_related("track")
+
+
+class LadderStepFormSet(forms.BaseInlineFormSet):
+    """Steps of one track: the level menu offers only that track's levels.
+
+    The choices are read once for the whole formset rather than once per row.
+    """
+
+    @cached_property
+    def level_queryset(self) -> QuerySet[CareerLevel]:
+        if self.instance is None or self.instance.pk is None:
+            return CareerLevel.objects.none()
+        return CareerLevel.objects.filter(track=self.instance).order_by("order", "id")
+
+    @cached_property
+    def level_choices(self) -> list[tuple[Any, str]]:
+        return [("", "---------"), *((level.pk, level.title) for level in self.level_queryset)]
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        field = form.fields.get("level")
+        if field is None:  # a view-only user's form has no editable fields
+            return
+        field.queryset = self.level_queryset  # type: ignore[attr-defined]
+        widget = field.widget
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget = widget.widget
+        widget.choices = self.level_choices
+
+
+class LadderStepInline(admin.TabularInline):
+    model = LadderStep
+    formset = LadderStepFormSet
+    extra = 0
+    ordering = ("order", "id")
+    fields = ("order", "milestone", "level")
+    autocomplete_fields = ["milestone"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LadderStep]:
+        return super().get_queryset(request).select_related("track", "milestone", "level")
+
+
+@admin.register(CareerTrack)
+class CareerTrackAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "parent", "is_published", "order", "step_count", "updated_at")
+    list_display_links = ("name",)
+    list_editable = ("order",)
+    list_filter = ("is_published", ("parent", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("parent",)
+    # Explicit: Meta.ordering is not applied to the annotated (GROUP BY) queryset.
+    ordering = ("order", "name")
+    search_fields = ("name", "slug", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("updated_at",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "parent", "is_published", "order")}),
+        ("Description", {"fields": ("summary", "work_product", "tools")}),
+        ("Place on the map of roles", {"fields": ("se_skill", "ml_knowledge", "communication_weight")}),
+        (None, {"fields": ("updated_at",)}),
+    )
+    inlines = (CareerLevelInline, LadderStepInline)
+    actions = ("publish", "unpublish", "export_json")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CareerTrack]:
+        return super().get_queryset(request).annotate(step_count=Count("steps"))
+
+    @admin.display(description="steps", ordering="step_count")
+    def step_count(self, track: CareerTrack) -> int:
+        return track.step_count  # type: ignore[attr-defined]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "parent":
+            # Specialisations nest one level deep: only top-level tracks can be parents.
+            kwargs["queryset"] = CareerTrack.objects.filter(parent=None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # --- actions ----------------------------------------------------------
+
+    @admin.action(description="Publish selected tracks", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[CareerTrack]) -> None:
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish selected tracks", permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[CareerTrack]) -> None:
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request: HttpRequest, queryset: QuerySet[CareerTrack], value: bool) -> None:
+        changed = queryset.filter(is_published=not value).update(is_published=value, updated_at=timezone.now())
+        verb = "published" if value else "unpublished"
+        message = ngettext("%(n)d track %(verb)s.", "%(n)d tracks %(verb)s.", changed) % {"n": changed, "verb": verb}
+        unchanged = queryset.count() - changed
+        if unchanged:
+            message += " " + ngettext("%(n)d was already %(verb)s.", "%(n)d were already %(verb)s.", unchanged) % {
+                "n": unchanged,
+                "verb": verb,
+            }
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Export content as JSON", permissions=["view"])
+    def export_json(self, request: HttpRequest, queryset: QuerySet[CareerTrack]) -> HttpResponse:
+        """Download the selected tracks' content; several tracks go in one file."""
+        tracks = list(queryset.order_by("slug"))
+        if len(tracks) == 1:
+            filename = f"careerplan-track-{tracks[0].slug}.json"
+        else:
+            filename = f"careerplan-{len(tracks)}-tracks-{timezone.localdate():%Y%m%d}.json"
+        response = HttpResponse(export_tracks(tracks), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    # --- import -----------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        opts = self.model._meta
+        urls = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{opts.app_label}_{opts.model_name}_import",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        """Import writes every content model and removes stale rows of some."""
+        perms = []
+        for model in CONTENT_MODELS.values():
+            actions = ["add", "change"] + (["delete"] if model in (CareerLevel, LadderStep, Resource) else [])
+            perms += [f"{model._meta.app_label}.{action}_{model._meta.model_name}" for action in actions]
+        return request.user.has_perms(perms)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = TrackImportForm(request.POST, request.FILES) if request.method == "POST" else TrackImportForm()
+        if form.is_bound and form.is_valid():
+            try:
+                result = import_content(form.cleaned_data["file"].read())
+            except ContentImportError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                for track in CareerTrack.objects.filter(slug__in=result.tracks):
+                    if result.changed:
+                        self.log_change(request, track, result.summary())
+                self.message_user(request, result.summary(), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:tracker_careertrack_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import track content",
+            "subtitle": None,
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/tracker/careertrack/import_form.html", context)
+
+
+# --------------------------------------------------------------------------
+# The milestone catalogue
+# --------------------------------------------------------------------------
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 0
+    ordering = ("order", "id")
+    fields = ("order", "title", "url")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    form = MilestoneAdminForm
+    list_display = ("title", "slug", "category", "is_active", "effort_weeks", "valid_for_months", "track_count")
+    list_filter = ("category", "is_active", track_filter("steps__track"))
+    search_fields = ("title", "slug", "description")
+    # Explicit: Meta.ordering is not applied to the annotated (GROUP BY) queryset.
+    ordering = ("title",)
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["prerequisites"]
+    readonly_fields = ("updated_at",)
+    fields = (
+        "title",
+        "slug",
+        "category",
+        "description",
+        "prerequisites",
+        "effort_weeks",
+        "valid_for_months",
+        "is_active",
+        "updated_at",
+    )
+    inlines = (ResourceInline,)
+    actions = ("activate", "deactivate")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
+        return super().get_queryset(request).annotate(track_count=Count("steps"))
+
+    @admin.display(description="tracks", ordering="track_count")
+    def track_count(self, milestone: Milestone) -> int:
+        return milestone.track_count  # type: ignore[attr-defined]
+
+    @admin.action(description="Activate selected milestones", permissions=["change"])
+    def activate(self, request: HttpRequest, queryset: QuerySet[Milestone]) -> None:
+        self._set_active(request, queryset, True)
+
+    @admin.action(description="Deactivate (hide) selected milestones", permissions=["change"])
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Milestone]) -> None:
+        self._set_active(request, queryset, False)
+
+    def _set_active(self, request: HttpRequest, queryset: QuerySet[Milestone], value: bool) -> None:
+        changed = queryset.filter(is_active=not value).update(is_active=value, updated_at=timezone.now())
+        verb = "activated" if value else "deactivated"
+        self.message_user(
+            request,
+            ngettext("%(n)d milestone %(verb)s.", "%(n)d milestones %(verb)s.", changed) % {"n": changed, "verb": verb},
+            messages.SUCCESS,
+        )
+
+
+# --------------------------------------------------------------------------
+# Users' plans: read-only, for support
+# --------------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewing only, for everyone: plans change through the product alone."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyAdmin):
+    list_display = ("user", "track", "status", "started_at", "target_date", "completed_at", "is_shared")
+    list_select_related = ("user", "track")
+    list_filter = ("status", track_filter("track"))
+    search_fields = ("user__email", "user__display_name")
+    # The share token is a secret that opens the plan: never shown.
+    fields = ("user", "track", "status", "started_at", "target_date", "completed_at", "is_shared", "updated_at")
+    readonly_fields = ("is_shared", "updated_at")
+
+    @admin.display(description="shared", boolean=True)
+    def is_shared(self, enrollment: Enrollment) -> bool:
+        return bool(enrollment.share_token)
+
+
+@admin.register(MilestoneProgress)
+class MilestoneProgressAdmin(ReadOnlyAdmin):
+    list_display = ("user", "milestone", "status", "target_date", "started_at", "completed_at", "earned_in")
+    list_select_related = ("user", "milestone", "earned_in")
+    list_filter = ("status", track_filter("milestone__steps__track"), "milestone__category")
+    search_fields = ("user__email", "user__display_name", "milestone__title")
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(ProgressEvent)
+class ProgressEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "milestone", "track", "from_status", "to_status")
+    list_select_related = ("user", "milestone", "track")
+    list_filter = ("to_status", track_filter("track"))
+    search_fields = ("user__email", "user__display_name", "milestone__title")

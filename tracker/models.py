@@ -1,0 +1,647 @@
+"""The career-ladder domain.
+
+A ``Milestone`` (a degree, a certification, a Kaggle tier...) lives once in a
+shared catalogue. Tracks list milestones through ``LadderStep`` rows, so the
+same achievement can stand in many tracks; a user's ``MilestoneProgress`` is
+per milestone, not per track, so earning it once counts everywhere.
+
+Enrolling creates no per-milestone rows: a track's progress is read from the
+user's progress rows for the track's steps (see ``tracker.progress``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from .progress import TrackProgress
+
+
+SCALE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Category(models.TextChoices):
+    EDUCATION = "education", "Education"
+    EXPERIENCE = "experience", "Practical experience"
+    CERTIFICATION = "certification", "Certification"
+    KAGGLE = "kaggle", "Kaggle"
+    SKILL = "skill", "Skill"
+    SPECIALIZATION = "specialization", "Domain specialisation"
+    NETWORKING = "networking", "Networking"
+    MENTORING = "mentoring", "Mentoring"
+    LEADERSHIP = "leadership", "Leadership"
+    PROJECT = "project", "Project"
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+# Statuses that satisfy a prerequisite and take a step off the to-do list.
+SETTLED = frozenset({Status.DONE, Status.SKIPPED})
+
+
+# --------------------------------------------------------------------------
+# Content: tracks, levels, milestones, ladder steps
+# --------------------------------------------------------------------------
+
+
+class CareerTrackQuerySet(models.QuerySet["CareerTrack"]):
+    def published(self) -> CareerTrackQuerySet:
+        return self.filter(is_published=True)
+
+
+class CareerTrackManager(models.Manager["CareerTrack"]):
+    def get_by_natural_key(self, slug: str) -> CareerTrack:
+        return self.get(slug=slug)
+
+
+class CareerTrack(models.Model):
+    """A role to grow into, such as Data Engineer, with its ladder of milestones.
+
+    ``se_skill`` and ``ml_knowledge`` place the role on the map of roles
+    (software-engineering skill against machine-learning knowledge, 1 to 5);
+    ``communication_weight`` is how much communication and technical writing
+    matter, drawn as the bubble's size.
+    """
+
+    slug = models.SlugField(unique=True, help_text="Part of public URLs; the mobile app links to it.")
+    name = models.CharField(max_length=120)
+    summary = models.TextField()
+    work_product = models.CharField(max_length=255, help_text="What the role delivers.")
+    tools = models.JSONField(default=list, blank=True, help_text="Typical tools, a list of names.")
+    se_skill = models.PositiveSmallIntegerField("software-engineering skill", validators=SCALE)
+    ml_knowledge = models.PositiveSmallIntegerField("machine-learning knowledge", validators=SCALE)
+    communication_weight = models.PositiveSmallIntegerField("weight of communication and writing", validators=SCALE)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="specialisations",
+        help_text="Set for a specialisation of a broader track.",
+    )
+    is_published = models.BooleanField("published", default=False)
+    order = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CareerTrackManager.from_queryset(CareerTrackQuerySet)()
+
+    class Meta:
+        ordering = ("order", "name")
+        constraints = [
+            models.CheckConstraint(condition=Q(se_skill__range=(1, 5)), name="track_se_skill_1_to_5"),
+            models.CheckConstraint(condition=Q(ml_knowledge__range=(1, 5)), name="track_ml_knowledge_1_to_5"),
+            models.CheckConstraint(condition=Q(communication_weight__range=(1, 5)), name="track_communication_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:track", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def clean(self) -> None:
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A track cannot be its own parent."})
+        if self.parent is not None and (
+            self.parent.parent_id is not None or (self.pk is not None and self.specialisations.exists())
+        ):
+            raise ValidationError({"parent": "Specialisations nest one level deep only."})
+        if not isinstance(self.tools, list) or not all(isinstance(t, str) for t in self.tools):
+            raise ValidationError({"tools": "Give the tools as a list of names."})
+
+    def visible_steps(self) -> models.QuerySet[LadderStep]:
+        """Steps a user sees: those whose milestone is active, in ladder order."""
+        return self.steps.visible().select_related("milestone", "level")
+
+
+class CareerLevelManager(models.Manager["CareerLevel"]):
+    def get_by_natural_key(self, track_slug: str, slug: str) -> CareerLevel:
+        return self.get(track__slug=track_slug, slug=slug)
+
+
+class CareerLevel(models.Model):
+    """A rung of a track's career ladder (Junior ML Engineer...) and its salary band."""
+
+    track = models.ForeignKey(CareerTrack, on_delete=models.CASCADE, related_name="levels")
+    slug = models.SlugField()
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=120)
+    summary = models.TextField(blank=True)
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_max = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, default="USD")
+    salary_source = models.CharField(max_length=120, blank=True)
+    salary_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects: ClassVar[CareerLevelManager] = CareerLevelManager()
+
+    class Meta:
+        ordering = ("track", "order", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["track", "slug"], name="level_slug_unique_per_track"),
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=models.F("salary_max")),
+                name="level_salary_min_not_above_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track}: {self.title}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.track.slug, self.slug)
+
+    natural_key.dependencies = ["tracker.careertrack"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
+            raise ValidationError({"salary_max": "The top of the band is below its bottom."})
+        if self.salary_currency and not (len(self.salary_currency) == 3 and self.salary_currency.isalpha()):
+            raise ValidationError({"salary_currency": "Use a three-letter ISO 4217 code such as USD."})
+        self.salary_currency = self.salary_currency.upper()
+
+
+class MilestoneQuerySet(models.QuerySet["Milestone"]):
+    def active(self) -> MilestoneQuerySet:
+        return self.filter(is_active=True)
+
+
+class MilestoneManager(models.Manager["Milestone"]):
+    def get_by_natural_key(self, slug: str) -> Milestone:
+        return self.get(slug=slug)
+
+
+class Milestone(models.Model):
+    """One achievement in the shared catalogue, whichever tracks list it.
+
+    ``valid_for_months`` is how long it stays valid once earned: certifications
+    expire and must be renewed; it is empty for a degree.
+    """
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=160)
+    description = models.TextField()
+    category = models.CharField(max_length=20, choices=Category.choices, db_index=True)
+    prerequisites = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="unlocks")
+    effort_weeks = models.PositiveSmallIntegerField(
+        "estimated effort (weeks)", default=1, validators=[MaxValueValidator(520)]
+    )
+    valid_for_months = models.PositiveSmallIntegerField(
+        "valid for (months)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Leave empty for an achievement that never expires.",
+    )
+    is_active = models.BooleanField("active", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MilestoneManager.from_queryset(MilestoneQuerySet)()
+
+    class Meta:
+        ordering = ("title",)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def expires_on(self, completed_at: datetime | None) -> date | None:
+        """The date an achievement earned at ``completed_at`` stops being valid."""
+        if completed_at is None or not self.valid_for_months:
+            return None
+        return add_months(timezone.localdate(completed_at, UTC), self.valid_for_months)
+
+    def clean_prerequisites(self, candidates: Iterable[Milestone]) -> None:
+        """Raise a ValidationError naming the loop if ``candidates`` would close one."""
+        check_prerequisite_cycle(self, [c.pk for c in candidates])
+
+
+class ResourceManager(models.Manager["Resource"]):
+    def get_by_natural_key(self, milestone_slug: str, url: str) -> Resource:
+        return self.get(milestone__slug=milestone_slug, url=url)
+
+
+class Resource(models.Model):
+    """A link that helps with a milestone: a course, an exam guide, a book."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(max_length=160)
+    url = models.URLField(max_length=500)
+    order = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[ResourceManager] = ResourceManager()
+
+    class Meta:
+        ordering = ("milestone", "order", "id")
+        constraints = [models.UniqueConstraint(fields=["milestone", "url"], name="resource_url_unique_per_milestone")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.milestone.slug, self.url)
+
+    natural_key.dependencies = ["tracker.milestone"]  # type: ignore[attr-defined]
+
+
+class LadderStepQuerySet(models.QuerySet["LadderStep"]):
+    def visible(self) -> LadderStepQuerySet:
+        """Steps whose milestone is active. Hidden steps keep everyone's progress."""
+        return self.filter(milestone__is_active=True)
+
+
+class LadderStepManager(models.Manager["LadderStep"]):
+    def get_by_natural_key(self, track_slug: str, milestone_slug: str) -> LadderStep:
+        return self.get(track__slug=track_slug, milestone__slug=milestone_slug)
+
+
+class LadderStep(models.Model):
+    """A milestone's place in one track's ladder, optionally under a career level."""
+
+    track = models.ForeignKey(CareerTrack, on_delete=models.CASCADE, related_name="steps")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="steps")
+    level = models.ForeignKey(CareerLevel, null=True, blank=True, on_delete=models.SET_NULL, related_name="steps")
+    order = models.PositiveIntegerField(default=0)
+
+    objects = LadderStepManager.from_queryset(LadderStepQuerySet)()
+
+    class Meta:
+        ordering = ("track", "order", "id")
+        constraints = [models.UniqueConstraint(fields=["track", "milestone"], name="step_milestone_once_per_track")]
+
+    def __str__(self) -> str:
+        return f"{self.track}: {self.milestone}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.track.slug, self.milestone.slug)
+
+    natural_key.dependencies = ["tracker.careertrack", "tracker.milestone", "tracker.careerlevel"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        if self.level is not None and self.track_id is not None and self.level.track_id != self.track_id:
+            raise ValidationError({"level": "Choose a career level of this track."})
+
+
+# --------------------------------------------------------------------------
+# Prerequisite graph
+# --------------------------------------------------------------------------
+
+
+def check_prerequisite_cycle(milestone: Milestone, new_prerequisite_ids: Sequence[int]) -> None:
+    """Refuse prerequisites that would make ``milestone`` depend on itself.
+
+    The catalogue is small (tens to a few hundred milestones), so the whole
+    edge list is read in one query and walked in memory.
+    """
+    if milestone.pk is None or not new_prerequisite_ids:
+        return
+    if milestone.pk in new_prerequisite_ids:
+        raise ValidationError(
+            "%(m)s cannot be its own prerequisite.", params={"m": milestone.title}, code="prerequisite_cycle"
+        )
+    through = Milestone.prerequisites.through
+    edges: dict[int, list[int]] = {}
+    for from_id, to_id in through.objects.values_list("from_milestone_id", "to_milestone_id"):
+        edges.setdefault(from_id, []).append(to_id)
+    # A cycle appears iff ``milestone`` is reachable from a new prerequisite.
+    for start in new_prerequisite_ids:
+        path = _path(edges, start, milestone.pk)
+        if path is not None:
+            titles = dict(Milestone.objects.filter(pk__in=path).values_list("pk", "title"))
+            loop = " → ".join([milestone.title, *(titles[pk] for pk in path)])
+            raise ValidationError(
+                "These prerequisites would form a loop: %(loop)s.",
+                params={"loop": loop},
+                code="prerequisite_cycle",
+            )
+
+
+def _path(edges: dict[int, list[int]], start: int, goal: int) -> list[int] | None:
+    """A path of milestone ids from ``start`` to ``goal`` along prerequisite edges."""
+    parents: dict[int, int | None] = {start: None}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        if node == goal:
+            path = [node]
+            while (prev := parents[path[-1]]) is not None:
+                path.append(prev)
+            return path[::-1]
+        for nxt in edges.get(node, ()):
+            if nxt not in parents:
+                parents[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+# --------------------------------------------------------------------------
+# A user's plan: enrollments, progress, history
+# --------------------------------------------------------------------------
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    ARCHIVED = "archived", "Archived"
+
+
+class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
+    def for_user(self, user: User) -> EnrollmentQuerySet:
+        return self.filter(user=user)
+
+    def current(self) -> EnrollmentQuerySet:
+        """Enrollments a user still sees on the dashboard (not archived)."""
+        return self.exclude(status=EnrollmentStatus.ARCHIVED)
+
+
+class EnrollmentManager(models.Manager["Enrollment"]):
+    def enroll(self, user: User, track: CareerTrack, target_date: date | None = None) -> Enrollment:
+        """Follow ``track``; idempotent, and creates no per-milestone rows.
+
+        An existing active, paused or completed enrollment is returned (a
+        paused one is resumed); only when there is none, or all are archived,
+        is a new one made. Two concurrent calls end with one active row: the
+        partial unique constraint turns the loser's insert into a fetch.
+        """
+        existing = (
+            self.filter(user=user, track=track)
+            .exclude(status=EnrollmentStatus.ARCHIVED)
+            .order_by("-started_at")
+            .first()
+        )
+        if existing is not None:
+            changed = []
+            if existing.status == EnrollmentStatus.PAUSED:
+                existing.status = EnrollmentStatus.ACTIVE
+                changed.append("status")
+            if target_date is not None and existing.target_date != target_date:
+                existing.target_date = target_date
+                changed.append("target_date")
+            if changed:
+                existing.save(update_fields=[*changed, "updated_at"])
+            return existing
+        try:
+            with transaction.atomic():
+                return self.create(user=user, track=track, target_date=target_date)
+        except IntegrityError:
+            return self.get(user=user, track=track, status=EnrollmentStatus.ACTIVE)
+
+
+class Enrollment(models.Model):
+    """A user following a track. At most one active enrollment per user and track."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    track = models.ForeignKey(CareerTrack, on_delete=models.PROTECT, related_name="enrollments")
+    status = models.CharField(max_length=12, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE)
+    started_at = models.DateTimeField(default=timezone.now)
+    target_date = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the owner shares the plan read-only; None means not shared.
+    share_token = models.CharField(max_length=43, unique=True, null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnrollmentManager.from_queryset(EnrollmentQuerySet)()
+
+    class Meta:
+        ordering = ("started_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "track"],
+                condition=Q(status="active"),
+                name="one_active_enrollment_per_user_and_track",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="enrollment_user_status")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.track}"
+
+    def progress(self, today: date | None = None) -> TrackProgress:
+        """This enrollment's completion, by category, and what comes next."""
+        from .progress import progress_for_enrollments
+
+        return progress_for_enrollments(self.user, [self], today=today)[self.pk]
+
+    def share(self) -> str:
+        """Turn on read-only sharing; returns the unguessable token."""
+        if not self.share_token:
+            self.share_token = secrets.token_urlsafe(32)
+            self.save(update_fields=["share_token", "updated_at"])
+        return self.share_token
+
+    def unshare(self) -> None:
+        """Revoke the shared link; the old token stops working at once."""
+        if self.share_token:
+            self.share_token = None
+            self.save(update_fields=["share_token", "updated_at"])
+
+    def plan_dates(self, today: date | None = None) -> dict[int, date]:
+        """Spread target dates over the remaining milestones up to ``target_date``.
+
+        Remaining milestones (not done and not skipped, or done but expired)
+        get dates in ladder order, each step's share of the time in proportion
+        to its estimated effort; the last lands on the target date. Returns
+        ``{milestone_id: date}``. Each date can be moved afterwards.
+        """
+        from .progress import progress_for_enrollments
+
+        today = today or timezone.localdate(timezone.now(), self.user.tzinfo)
+        if self.target_date is None:
+            raise ValidationError({"target_date": "Set a target date for the track first."})
+        if self.target_date <= today:
+            raise ValidationError({"target_date": "The target date must be after today."})
+        progress = progress_for_enrollments(self.user, [self], today=today)[self.pk]
+        remaining = [item.step.milestone for item in progress.items if not item.is_settled]
+        if not remaining:
+            return {}
+        span = (self.target_date - today).days
+        weights = [max(m.effort_weeks, 1) for m in remaining]
+        total = sum(weights)
+        plan: dict[int, date] = {}
+        running = 0
+        for milestone, weight in zip(remaining, weights, strict=True):
+            running += weight
+            plan[milestone.pk] = today + timedelta(days=max(1, round(span * running / total)))
+        now = timezone.now()
+        MilestoneProgress.objects.bulk_create(
+            [
+                MilestoneProgress(user=self.user, milestone_id=mid, target_date=when, updated_at=now)
+                for mid, when in plan.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["user", "milestone"],
+            update_fields=["target_date", "updated_at"],
+        )
+        return plan
+
+
+class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
+    def set_status(
+        self,
+        user: User,
+        milestone: Milestone,
+        status: str,
+        *,
+        track: CareerTrack | None = None,
+        now: datetime | None = None,
+    ) -> MilestoneProgress:
+        """Move ``user``'s state on ``milestone`` to ``status`` and record the change.
+
+        Marking done needs every active prerequisite done or skipped; otherwise
+        ``PrerequisitesMissing`` names the missing ones. ``track`` records where
+        a milestone was earned. Setting the current status again changes
+        nothing and writes no history, so a retried request is harmless.
+        """
+        if status not in Status.values:
+            raise ValidationError({"status": f"Unknown status {status!r}; use one of {', '.join(Status.values)}."})
+        now = now or timezone.now()
+        if status == Status.DONE:
+            missing = milestone_missing_prerequisites(user, milestone)
+            if missing:
+                raise PrerequisitesMissing(missing)
+        with transaction.atomic():
+            progress, _ = self.select_for_update().get_or_create(user=user, milestone=milestone)
+            previous = progress.status
+            if previous == status:
+                return progress
+            progress.status = status
+            if status == Status.IN_PROGRESS and progress.started_at is None:
+                progress.started_at = now
+            if status == Status.DONE:
+                progress.completed_at = now
+                progress.started_at = progress.started_at or now
+                progress.earned_in = track
+            else:
+                progress.completed_at = None
+                progress.earned_in = None
+            if status == Status.NOT_STARTED:
+                progress.started_at = None
+            progress.save()
+            ProgressEvent.objects.create(
+                user=user, milestone=milestone, track=track, from_status=previous, to_status=status, created_at=now
+            )
+        return progress
+
+
+class PrerequisitesMissing(ValidationError):
+    """Raised when a milestone is marked done before its prerequisites."""
+
+    def __init__(self, missing: Sequence[Milestone]) -> None:
+        self.missing = list(missing)
+        names = ", ".join(m.title for m in self.missing)
+        super().__init__(
+            {"status": [f"Finish the prerequisites first: {names}."]},
+        )
+
+
+def milestone_missing_prerequisites(user: User, milestone: Milestone) -> list[Milestone]:
+    """Active prerequisites of ``milestone`` that ``user`` has not done or skipped."""
+    # A subquery, not exclude(progress__user=..., progress__status=...): on a
+    # multi-valued relation those two conditions may match different rows.
+    settled = MilestoneProgress.objects.filter(user=user, status__in=SETTLED).values("milestone_id")
+    return list(milestone.prerequisites.active().exclude(pk__in=settled).order_by("title"))
+
+
+class MilestoneProgress(models.Model):
+    """A user's state on one milestone, shared by every track that lists it.
+
+    No row means not started. ``earned_in`` is the track the user was looking
+    at when they marked it done, shown as "earned in ..." in other tracks.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    evidence_url = models.URLField(max_length=500, blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
+    earned_in = models.ForeignKey(CareerTrack, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[MilestoneProgressManager] = MilestoneProgressManager()
+
+    class Meta:
+        verbose_name_plural = "milestone progress"
+        ordering = ("user", "milestone")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "milestone"], name="progress_once_per_user_and_milestone")
+        ]
+        indexes = [
+            # Incremental sync: "what changed for me since T" (API updated_since).
+            models.Index(fields=["user", "updated_at"], name="progress_user_updated"),
+            # Deadline and overdue scans look up target dates across users.
+            models.Index(fields=["target_date", "status"], name="progress_target_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.milestone}: {self.get_status_display()}"
+
+    def expires_on(self) -> date | None:
+        """When a done, time-limited milestone stops counting (needs renewal)."""
+        if self.status != Status.DONE:
+            return None
+        return self.milestone.expires_on(self.completed_at)
+
+    def is_expired(self, today: date | None = None) -> bool:
+        expires = self.expires_on()
+        return expires is not None and expires <= (today or timezone.localdate())
+
+
+class ProgressEvent(models.Model):
+    """Append-only history of every status change. Streaks and timelines read it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="events")
+    track = models.ForeignKey(CareerTrack, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_status = models.CharField(max_length=12, choices=Status.choices)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["user", "created_at"], name="event_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.milestone}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError("Progress history is append-only.")
+        super().save(*args, **kwargs)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, clamped to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

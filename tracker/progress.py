@@ -1,0 +1,244 @@
+"""Reading a user's progress through their tracks.
+
+Everything here is computed from three bulk queries however many tracks and
+milestones there are: the visible ladder steps of the tracks (with milestone
+and level), their active prerequisites, and the user's progress rows. The
+dashboard, the API and the nudges all read through ``progress_for_enrollments``
+so they agree on what "done", "expired" and "next up" mean.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .models import (
+    SETTLED,
+    Category,
+    Enrollment,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    ProgressEvent,
+    Status,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+EXPIRED = "expired"
+NEXT_UP_LIMIT = 5
+UPCOMING_DAYS = 14
+
+
+@dataclass
+class StepState:
+    """One ladder step as the user stands on it."""
+
+    step: LadderStep
+    progress: MilestoneProgress | None
+    status: str  # a Status value, or "expired" for a lapsed certification
+    missing_prerequisites: list[Milestone]
+    expires_on: date | None
+
+    @property
+    def milestone(self) -> Milestone:
+        return self.step.milestone
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == Status.DONE
+
+    @property
+    def is_settled(self) -> bool:
+        """Done (and still valid) or skipped: nothing left to do here."""
+        return self.status in SETTLED
+
+    @property
+    def target_date(self) -> date | None:
+        return self.progress.target_date if self.progress else None
+
+
+@dataclass
+class CategoryProgress:
+    category: str
+    label: str
+    total: int = 0
+    done: int = 0
+    skipped: int = 0
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.done, self.total, self.skipped)
+
+
+@dataclass
+class TrackProgress:
+    """An enrollment's completion, by category, with next steps and dates."""
+
+    enrollment: Enrollment
+    items: list[StepState]
+    by_category: list[CategoryProgress]
+    today: date
+    done: int = 0
+    skipped: int = 0
+    next_up: list[StepState] = field(default_factory=list)
+    upcoming: list[StepState] = field(default_factory=list)
+    overdue: list[StepState] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done - self.skipped
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.done, self.total, self.skipped)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.remaining == 0
+
+
+def _percent(done: int, total: int, skipped: int) -> int:
+    """Done as a share of what the user means to do; skipped steps drop out.
+
+    Floored, so a plan shows 100% only when nothing is left.
+    """
+    relevant = total - skipped
+    if relevant <= 0:
+        return 100 if total else 0
+    return math.floor(100 * done / relevant)
+
+
+def steps_for_tracks(track_ids: Sequence[int]) -> dict[int, list[LadderStep]]:
+    """Visible steps of each track in ladder order, prerequisites prefetched (2 queries)."""
+    steps = (
+        LadderStep.objects.visible()
+        .filter(track_id__in=track_ids)
+        .select_related("milestone", "level")
+        .prefetch_related(
+            Prefetch(
+                "milestone__prerequisites",
+                queryset=Milestone.objects.active().only("id", "slug", "title").order_by("title"),
+            )
+        )
+        .order_by("track_id", "order", "id")
+    )
+    by_track: dict[int, list[LadderStep]] = {tid: [] for tid in track_ids}
+    for step in steps:
+        by_track[step.track_id].append(step)
+    return by_track
+
+
+def progress_for_enrollments(
+    user: User, enrollments: Sequence[Enrollment], today: date | None = None
+) -> dict[int, TrackProgress]:
+    """``{enrollment.pk: TrackProgress}`` in a constant number of queries."""
+    today = today or timezone.localdate(timezone.now(), user.tzinfo)
+    if not enrollments:
+        return {}
+    by_track = steps_for_tracks(sorted({e.track_id for e in enrollments}))
+    rows = {p.milestone_id: p for p in MilestoneProgress.objects.filter(user=user).select_related("earned_in")}
+    milestones = {s.milestone_id: s.milestone for steps in by_track.values() for s in steps}
+    status_of = {mid: _effective_status(rows.get(mid), milestones.get(mid), today) for mid in rows}
+    return {e.pk: _track_progress(e, by_track[e.track_id], rows, status_of, today) for e in enrollments}
+
+
+def _effective_status(row: MilestoneProgress | None, milestone: Milestone | None, today: date) -> str:
+    if row is None:
+        return Status.NOT_STARTED
+    if row.status == Status.DONE and milestone is not None:
+        expires = milestone.expires_on(row.completed_at)
+        if expires is not None and expires <= today:
+            return EXPIRED
+    return row.status
+
+
+def _track_progress(
+    enrollment: Enrollment,
+    steps: list[LadderStep],
+    rows: dict[int, MilestoneProgress],
+    status_of: dict[int, str],
+    today: date,
+) -> TrackProgress:
+    categories = {c.value: CategoryProgress(c.value, c.label) for c in Category}
+    result = TrackProgress(enrollment=enrollment, items=[], by_category=[], today=today)
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    for step in steps:
+        row = rows.get(step.milestone_id)
+        status = status_of.get(step.milestone_id, Status.NOT_STARTED)
+        # A prerequisite is met when done (even if since expired: the skill
+        # stays) or skipped.
+        missing = [
+            p
+            for p in step.milestone.prerequisites.all()
+            if status_of.get(p.pk, Status.NOT_STARTED) not in (*SETTLED, EXPIRED)
+        ]
+        item = StepState(
+            step=step,
+            progress=row,
+            status=status,
+            missing_prerequisites=missing,
+            expires_on=step.milestone.expires_on(row.completed_at) if row and row.status == Status.DONE else None,
+        )
+        result.items.append(item)
+        cat = categories[step.milestone.category]
+        cat.total += 1
+        if status == Status.DONE:
+            result.done += 1
+            cat.done += 1
+        elif status == Status.SKIPPED:
+            result.skipped += 1
+            cat.skipped += 1
+        if item.is_settled:
+            continue
+        if not missing and len(result.next_up) < NEXT_UP_LIMIT:
+            result.next_up.append(item)
+        if item.target_date is not None:
+            if item.target_date < today:
+                result.overdue.append(item)
+            elif item.target_date <= horizon:
+                result.upcoming.append(item)
+    result.by_category = [c for c in categories.values() if c.total]
+    result.upcoming.sort(key=lambda i: i.target_date or today)
+    result.overdue.sort(key=lambda i: i.target_date or today)
+    return result
+
+
+def weekly_streak(user: User, today: date | None = None) -> int:
+    """Consecutive weeks (Monday to Sunday, in the user's zone) with progress.
+
+    A week counts when the user started or finished something in it. The
+    current week need not have progress yet: the streak is alive until it ends.
+    """
+    tz = user.tzinfo
+    today = today or timezone.localdate(timezone.now(), tz)
+    this_monday = today - timedelta(days=today.weekday())
+    # Two years of history is enough to count any realistic streak and keeps
+    # the read bounded for long-time users.
+    since = this_monday - timedelta(weeks=104)
+    stamps = ProgressEvent.objects.filter(
+        user=user,
+        to_status__in=[Status.IN_PROGRESS, Status.DONE],
+        created_at__date__gte=since - timedelta(days=1),
+    ).values_list("created_at", flat=True)
+    weeks = set()
+    for stamp in stamps:
+        local = timezone.localtime(stamp, tz).date()
+        weeks.add(local - timedelta(days=local.weekday()))
+    monday = this_monday if this_monday in weeks else this_monday - timedelta(weeks=1)
+    streak = 0
+    while monday in weeks:
+        streak += 1
+        monday -= timedelta(weeks=1)
+    return streak

@@ -1,0 +1,28 @@
+"""Guards that must hold however the data is changed (admin, shell, import)."""
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from .models import Milestone, check_prerequisite_cycle
+
+
+@receiver(m2m_changed, sender=Milestone.prerequisites.through)
+def refuse_prerequisite_cycles(
+    sender: Any, instance: Milestone, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    """Reject, before it is written, any prerequisite edge that closes a loop.
+
+    The forms check this too, to show the error next to the field; this is
+    the backstop for every other way in (shell, fixtures, the API).
+    """
+    if action != "pre_add" or not pk_set:
+        return
+    if not reverse:
+        check_prerequisite_cycle(instance, sorted(pk_set))
+    else:
+        # ``instance`` is being added as a prerequisite of each milestone in
+        # pk_set: check each new edge from that side.
+        for milestone in Milestone.objects.filter(pk__in=pk_set):
+            check_prerequisite_cycle(milestone, [instance.pk])
