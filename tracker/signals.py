@@ -3,9 +3,16 @@
 from typing import Any
 
 from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Milestone, check_prerequisite_cycle
+
+# Sent by MilestoneProgress.objects.set_status inside its transaction whenever
+# a status really changes, with user, milestone, track, from_status,
+# to_status. Receivers that talk to the outside world (the broker, mail) must
+# defer that work with transaction.on_commit, so a rolled-back change sends
+# nothing.
+progress_changed = Signal()
 
 
 @receiver(m2m_changed, sender=Milestone.prerequisites.through)
