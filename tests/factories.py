@@ -39,6 +39,7 @@ class CareerTrackFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Track {n}")
     summary = "A role to grow into."
     work_product = "Something useful"
+    produces = "prediction_systems"
     tools = factory.LazyFunction(lambda: ["Python"])
     se_skill = 3
     ml_knowledge = 3

@@ -142,7 +142,7 @@ class CareerTrackAdmin(admin.ModelAdmin):
     readonly_fields = ("updated_at",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "parent", "is_published", "order")}),
-        ("Description", {"fields": ("summary", "work_product", "tools")}),
+        ("Description", {"fields": ("summary", "work_product", "produces", "tools")}),
         ("Place on the map of roles", {"fields": ("se_skill", "ml_knowledge", "communication_weight")}),
         (None, {"fields": ("updated_at",)}),
     )

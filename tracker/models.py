@@ -63,6 +63,16 @@ SETTLED = frozenset({Status.DONE, Status.SKIPPED})
 # --------------------------------------------------------------------------
 
 
+class WorkProduct(models.TextChoices):
+    """What a role mostly produces: the role-fit quiz asks which the person enjoys."""
+
+    DEPLOYED_SYSTEMS = "deployed_systems", "Deployed, monitored production systems"
+    DATA_PIPELINES = "data_pipelines", "Data pipelines and storage"
+    PREDICTION_SYSTEMS = "prediction_systems", "Trained models running in products"
+    RESEARCH = "research", "New models and research findings"
+    INSIGHTS = "insights", "Insights and reports for decisions"
+
+
 class CareerTrackQuerySet(models.QuerySet["CareerTrack"]):
     def published(self) -> CareerTrackQuerySet:
         return self.filter(is_published=True)
@@ -86,6 +96,11 @@ class CareerTrack(models.Model):
     name = models.CharField(max_length=120)
     summary = models.TextField()
     work_product = models.CharField(max_length=255, help_text="What the role delivers.")
+    produces = models.CharField(
+        max_length=20,
+        choices=WorkProduct.choices,
+        help_text="The kind of work product, matched against the role-fit quiz's answer.",
+    )
     tools = models.JSONField(default=list, blank=True, help_text="Typical tools, a list of names.")
     se_skill = models.PositiveSmallIntegerField("software-engineering skill", validators=SCALE)
     ml_knowledge = models.PositiveSmallIntegerField("machine-learning knowledge", validators=SCALE)
