@@ -52,7 +52,10 @@ check: $(VENV)/.dev-installed .env
 test: $(VENV)/.dev-installed .env
 	scripts/ensure-system-packages $(TEST_SYSTEM_PACKAGES)
 	$(MAKE) --no-print-directory lint check
+	@echo '== the suite on SQLite (the embedded default) =='
 	$(BIN)/pytest
+	@echo '== the suite on PostgreSQL (what production runs) =='
+	scripts/with-postgres $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache
