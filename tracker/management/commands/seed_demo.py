@@ -101,8 +101,8 @@ class BulkWriter:
         rows = [[r.get(n, defaults[n]) for n in names] for r in records]
         if not rows:
             return 0
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        table = connection.ops.quote_name(str(self.model._meta.db_table))
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in self.fields)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -195,7 +195,11 @@ class Command(BaseCommand):
         writers: dict[type[models.Model], BulkWriter],
     ) -> dict[str, int]:
         zones, weights = zip(*TIMEZONES, strict=True)
-        people, prefs, enrollments, progress, events = [], [], [], [], []
+        people: list[dict[str, Any]] = []
+        prefs: list[dict[str, Any]] = []
+        enrollments: list[dict[str, Any]] = []
+        progress: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         user_ids = writers[User]
         for n in numbers:
             joined = now - timedelta(days=rng.randint(14, 720), seconds=rng.randint(0, 86399))
@@ -219,7 +223,7 @@ class Command(BaseCommand):
                     "digest_hour": rng.choice([8, 9, 18, 19]),
                 }
             )
-            rows: dict[int, dict[str, Any]] = {}
+            by_milestone: dict[int, dict[str, Any]] = {}
             for ladder in rng.sample(ladders, rng.choices([1, 2, 3], [60, 30, 10])[0]):
                 begun = joined + (now - joined) * rng.random() * 0.5
                 enrollments.append(
@@ -236,7 +240,7 @@ class Command(BaseCommand):
                         else None,
                     }
                 )
-                self._work(uid, ladder, begun, rng, now, rows, progress, events, writers)
+                self._work(uid, ladder, begun, rng, now, by_milestone, progress, events, writers)
         for model, rows in (
             (User, people),
             (ReminderPreferences, prefs),
@@ -254,7 +258,7 @@ class Command(BaseCommand):
         begun: datetime,
         rng: random.Random,
         now: datetime,
-        rows: dict[int, dict[str, Any]],
+        by_milestone: dict[int, dict[str, Any]],
         progress: list[dict[str, Any]],
         events: list[dict[str, Any]],
         writers: dict[type[models.Model], BulkWriter],
@@ -270,10 +274,10 @@ class Command(BaseCommand):
             started = clock + span * rng.random() * 0.5
             clock += span
             history = []
-            row = rows.get(milestone_id)
+            row = by_milestone.get(milestone_id)
             if row is None:
                 # One row per milestone and user, whichever track it was earned in.
-                row = rows[milestone_id] = {
+                row = by_milestone[milestone_id] = {
                     "id": progress_ids.new_id(),
                     "user_id": uid,
                     "milestone_id": milestone_id,
