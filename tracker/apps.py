@@ -6,4 +6,7 @@ class TrackerConfig(AppConfig):
     verbose_name = "Career tracker"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        # Importing these connects their receivers: the prerequisite-cycle
+        # guard, and the celebration nudge sent after a progress change commits.
+        from . import signals  # noqa: F401
+        from .nudges import receivers  # noqa: F401

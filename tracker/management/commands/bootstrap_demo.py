@@ -1,14 +1,15 @@
 """Create the demo and admin accounts that `make run` prints."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ReminderPreferences, User
 from tracker.models import CareerTrack, Enrollment, MilestoneProgress, Status, milestone_missing_prerequisites
 
 DEMO_EMAIL = "demo@careerplan.localhost"
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             admin = self._user(ADMIN_EMAIL, ADMIN_PASSWORD, display_name="Admin", is_staff=True, is_superuser=True)
             demo = self._user(DEMO_EMAIL, DEMO_PASSWORD, display_name="Dana Demo", timezone="Europe/London")
+            # No quiet hours (start == end) for the demo user, so the stalled
+            # nudge shows within one beat whatever the time of day you try it.
+            ReminderPreferences.objects.update_or_create(
+                user=demo, defaults={"quiet_start": time(0, 0), "quiet_end": time(0, 0)}
+            )
             self._demo_plan(demo)
         self.stdout.write(self.style.SUCCESS("Demo accounts are ready:"))
         self.stdout.write(f"  app:   http://127.0.0.1:8000/        {demo.email} / {DEMO_PASSWORD}")
@@ -41,6 +47,9 @@ class Command(BaseCommand):
         if created or not user.check_password(password):
             user.set_password(password)
             user.save()
+        # Sign-in needs a verified address (ACCOUNT_EMAIL_VERIFICATION is
+        # mandatory); the demo accounts have no inbox to confirm from.
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
 
     def _demo_plan(self, user: User) -> None:

@@ -1,0 +1,63 @@
+"""Beat's schedule, and the limits that keep Redis from re-delivering waiting tasks in a loop."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from careerplan.celery import app
+from tracker.tasks import retry_delay, send_nudge_batch
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_the_migration_schedules_an_idempotent_scan_every_fifteen_minutes():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="tracker.tasks.scan_nudges")
+    assert (task.interval.every, task.interval.period) == (15, "minutes")
+    assert task.enabled
+    assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+def test_the_visibility_timeout_is_set_for_the_redis_broker_and_result_backend():
+    env = {**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "CELERY_VISIBILITY_TIMEOUT": "1800"}
+    code = (
+        "import django, json; django.setup(); from careerplan.celery import app; "
+        "print(json.dumps([app.conf.broker_transport_options, app.conf.result_backend_transport_options]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "careerplan.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    broker, backend = json.loads(out.strip().splitlines()[-1])
+    assert broker["visibility_timeout"] == 1800
+    assert backend["visibility_timeout"] == 1800
+
+
+@pytest.mark.parametrize("visibility", [60, 3600])
+def test_no_retry_waits_longer_than_half_the_visibility_timeout(visibility):
+    previous = app.conf.broker_transport_options
+    app.conf.broker_transport_options = {"visibility_timeout": visibility}
+    try:
+        delays = [retry_delay(send_nudge_batch, n) for n in range(20)]
+    finally:
+        app.conf.broker_transport_options = previous
+    assert max(delays) <= min(settings.NUDGE_RETRY_MAX_DELAY, visibility // 2)
+    assert delays[0] < delays[5]  # it backs off
+
+
+def test_the_tasks_ack_late_and_requeue_when_the_worker_is_lost():
+    for name in ("tracker.tasks.scan_nudges", "tracker.tasks.send_nudge_batch", "tracker.tasks.celebrate"):
+        task = app.tasks[name]
+        assert task.acks_late
+        assert task.reject_on_worker_lost
