@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("auth/register/", views.Register.as_view(), name="auth-register"),
+    path("auth/token/", views.TokenObtain.as_view(), name="auth-token"),
+    path("auth/token/refresh/", views.TokenRefresh.as_view(), name="auth-token-refresh"),
+    path("auth/logout/", views.Logout.as_view(), name="auth-logout"),
+    path("me/", views.Me.as_view(), name="me"),
+    path("me/export/", views.MyExport.as_view(), name="me-export"),
+]

@@ -1,0 +1,22 @@
+"""The REST API v1 root (/api/v1/): the tracker's and the accounts' endpoints, the schema and its docs."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tracker.api.errors import unknown_endpoint
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("tracker.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        # OPTIONS would ask the HTML renderer for a template it lacks (500); the page only needs GET.
+        SpectacularSwaggerView.as_view(url_name="api:schema", http_method_names=["get", "head"]),
+        name="docs",
+    ),
+    # Last: any other path under /api/v1/ is a 404 in the API's error shape, not an HTML page.
+    re_path(r"^", unknown_endpoint, name="unknown"),
+]

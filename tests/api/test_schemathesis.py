@@ -1,0 +1,59 @@
+"""Schemathesis against the live servers' own schema, signed in: no 5xx, and every answer conforms."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.redis
+
+
+def test_generated_requests_get_no_server_error_and_conforming_answers(live_api, tmp_path):
+    live_api.reset_counters()
+    account = requests.post(
+        f"{live_api.url}/api/v1/auth/register/",
+        json={"email": "fuzzer@example.com", "password": "a long passphrase 42"},
+        timeout=30,
+    ).json()
+    requests.post(
+        f"{live_api.url}/api/v1/enrollments/",
+        json={"track": "data-scientist"},
+        headers={"Authorization": f"Bearer {account['access']}"},
+        timeout=30,
+    )
+    schemathesis = Path(sys.executable).parent / "schemathesis"
+    result = subprocess.run(
+        [
+            str(schemathesis),
+            "run",
+            f"{live_api.url}/api/v1/schema/",
+            "--header",
+            f"Authorization: Bearer {account['access']}",
+            "--checks",
+            "not_a_server_error,response_schema_conformance,content_type_conformance,status_code_conformance",
+            # Deleting the account would leave the rest of the run unauthenticated.
+            "--exclude-method",
+            "DELETE",
+            "--exclude-path",
+            "/api/v1/me/",
+            "--max-examples",
+            "15",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--seed",
+            "1",
+            "--request-timeout",
+            "20",
+            "--no-color",
+        ],
+        # Its example database and run state stay out of the checkout.
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    live_api.reset_counters()
+    (tmp_path / "schemathesis.txt").write_text(result.stdout + result.stderr)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

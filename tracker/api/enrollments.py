@@ -1,0 +1,105 @@
+"""Enrollments: follow a track, change its target or pause it, archive it, plan its dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from tracker.models import Enrollment, EnrollmentStatus, Milestone
+
+from .errors import Conflict, bad_request
+from .idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from .serializers import EnrollmentSerializer, EnrollmentUpdateSerializer, PlanSerializer, planned
+
+
+class EnrollmentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=EnrollmentStatus.choices, help_text="Without it, archived enrollments are left out."
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ("status",)
+
+
+class UserEnrollments(generics.GenericAPIView[Enrollment]):
+    """The requesting user's enrollments only: another user's id is simply not found."""
+
+    def get_queryset(self) -> QuerySet[Enrollment]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Enrollment.objects.none()
+        return Enrollment.objects.for_user(self.request.user).select_related("track").order_by("started_at", "id")  # type: ignore[arg-type]
+
+
+class EnrollmentList(UserEnrollments, generics.ListCreateAPIView[Enrollment]):
+    """The user's enrollments (current ones unless filtered by status), and enrolling in a track."""
+
+    serializer_class = EnrollmentSerializer
+    filterset_class = EnrollmentFilter
+
+    def filter_queryset(self, queryset: QuerySet[Enrollment]) -> QuerySet[Enrollment]:  # type: ignore[override]
+        queryset = super().filter_queryset(queryset)
+        return queryset if "status" in self.request.query_params else queryset.current()  # type: ignore[attr-defined]
+
+    @extend_schema(parameters=[IDEMPOTENCY_PARAMETER], responses={200: EnrollmentSerializer, 201: EnrollmentSerializer})
+    @idempotent
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Enroll; enrolling again in a followed track returns that enrollment (200)."""
+        serializer = EnrollmentSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        before = Enrollment.objects.for_user(request.user).current().filter(track=serializer.validated_data["track"])  # type: ignore[arg-type]
+        existed = before.exists()
+        enrollment = Enrollment.objects.enroll(
+            request.user,  # type: ignore[arg-type]
+            serializer.validated_data["track"],
+            target_date=serializer.validated_data.get("target_date"),
+        )
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(EnrollmentSerializer(enrollment).data, status=code)
+
+
+class EnrollmentDetail(UserEnrollments, generics.RetrieveUpdateDestroyAPIView[Enrollment]):
+    """One enrollment. PATCH changes status (active, paused, completed) or target date; DELETE archives."""
+
+    serializer_class = EnrollmentUpdateSerializer
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def perform_update(self, serializer: BaseSerializer[Enrollment]) -> None:
+        if serializer.instance is not None and serializer.instance.status == EnrollmentStatus.ARCHIVED:
+            # Archived enrollments are history; reviving one could make a second
+            # live plan for the track. The way back is enrolling again.
+            raise Conflict("An archived enrollment cannot change; enrol in the track again.", code="archived")
+        # The status goes through the model, which keeps completed_at right.
+        new_status = serializer.validated_data.pop("status", None)
+        enrollment = serializer.save()
+        if new_status is not None:
+            enrollment.change_status(new_status)
+
+    def perform_destroy(self, instance: Enrollment) -> None:
+        # Archiving keeps the enrollment and the user's progress history.
+        instance.change_status(EnrollmentStatus.ARCHIVED)
+
+
+class EnrollmentPlan(UserEnrollments):
+    """Spread target dates over the remaining milestones, up to the enrollment's target date."""
+
+    serializer_class = PlanSerializer
+
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_PARAMETER], responses={200: PlanSerializer})
+    @idempotent
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        enrollment = self.get_object()
+        try:
+            plan = enrollment.plan_dates()
+        except DjangoValidationError as exc:
+            raise bad_request(exc) from exc
+        slugs = dict(Milestone.objects.filter(pk__in=plan).values_list("pk", "slug"))
+        return Response(PlanSerializer({"planned": planned(plan, slugs)}).data)

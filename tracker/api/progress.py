@@ -1,0 +1,180 @@
+"""Progress: the user's state on milestones, with incremental sync for the app.
+
+A list item is one milestone (progress is per milestone, shared by every
+track that lists it). The list covers the milestones of the user's current
+tracks, or of the track named by ``track``. No stored row means not started.
+
+Incremental sync: with ``updated_since=T`` the list holds the milestones whose
+state or content changed after T (or that arrived with a track enrolled or
+changed after T), and the body adds ``removed``: every milestone slug that is
+not listed for the user any more (hidden, its step gone, its track left), so
+the app drops whichever of them it holds. ``removed`` is complete each time;
+dropping a slug the app does not hold is a no-op.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from tracker.models import CareerTrack, Category, Enrollment, LadderStep, Milestone, MilestoneProgress, Status
+
+from .pagination import PagePagination
+from .serializers import ProgressSerializer, ProgressUpdateSerializer
+
+
+def progress_states(user: User) -> QuerySet[Milestone]:
+    """Active milestones, each annotated with ``user``'s row (``my_*``; None when no row), in one join."""
+    return (
+        Milestone.objects.active()
+        .annotate(mine=FilteredRelation("progress", condition=Q(progress__user=user)))
+        .annotate(
+            my_status=F("mine__status"),
+            my_started_at=F("mine__started_at"),
+            my_completed_at=F("mine__completed_at"),
+            my_target_date=F("mine__target_date"),
+            my_evidence_url=F("mine__evidence_url"),
+            my_notes=F("mine__notes"),
+            my_updated_at=F("mine__updated_at"),
+        )
+        .order_by("slug")
+    )
+
+
+def _current_track_ids(user: User) -> QuerySet[Enrollment, Any]:
+    return Enrollment.objects.for_user(user).current().values("track_id")
+
+
+class ProgressFilter(django_filters.FilterSet):
+    track = django_filters.CharFilter(
+        method="in_track", help_text="A track's slug: its milestones, enrolled or not (default: your current tracks)."
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, method="with_status")
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="changed_since", help_text="ISO 8601 time: only what changed after it (adds `removed`)."
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ("track", "status", "category", "updated_since")
+
+    def filter_queryset(self, queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
+        if not self.form.cleaned_data.get("track"):
+            steps = LadderStep.objects.filter(track_id__in=_current_track_ids(self.request.user))
+            queryset = queryset.filter(pk__in=steps.values("milestone_id"))
+        return super().filter_queryset(queryset)
+
+    def in_track(self, queryset: QuerySet[Milestone], name: str, value: str) -> QuerySet[Milestone]:
+        steps = LadderStep.objects.filter(track__in=CareerTrack.objects.published().filter(slug=value))
+        return queryset.filter(pk__in=steps.values("milestone_id"))
+
+    def with_status(self, queryset: QuerySet[Milestone], name: str, value: str) -> QuerySet[Milestone]:
+        if value == Status.NOT_STARTED:
+            return queryset.filter(Q(mine__status=value) | Q(mine__isnull=True))
+        return queryset.filter(mine__status=value)  # type: ignore[misc]
+
+    def changed_since(self, queryset: QuerySet[Milestone], name: str, value: Any) -> QuerySet[Milestone]:
+        fresh_tracks = Enrollment.objects.for_user(self.request.user).filter(updated_at__gt=value).values("track_id")
+        fresh_steps = LadderStep.objects.filter(track_id__in=fresh_tracks).values("milestone_id")
+        return queryset.filter(Q(mine__updated_at__gt=value) | Q(updated_at__gt=value) | Q(pk__in=fresh_steps))  # type: ignore[misc]
+
+
+def removed_slugs(listed: QuerySet[Milestone]) -> list[str]:
+    """Every catalogue slug that ``listed`` leaves out: what a syncing client must not hold.
+
+    Without tombstones a removed ladder step leaves no trace to compare a
+    timestamp with, so the complement is sent whole; the catalogue is tens to
+    a few hundred milestones, so this stays small.
+    """
+    return list(Milestone.objects.exclude(pk__in=listed.values("pk")).order_by("slug").values_list("slug", flat=True))
+
+
+class SyncPagination(PagePagination):
+    """The page shape plus ``removed`` when the request is an incremental sync."""
+
+    removed: list[str] | None = None
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        if self.removed is not None:
+            response.data["removed"] = self.removed
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["removed"] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "With updated_since only: milestone slugs to drop.",
+        }
+        return described
+
+
+class ProgressList(generics.ListAPIView[Milestone]):
+    """The user's state on the milestones of their tracks; see the module docstring for sync."""
+
+    serializer_class = ProgressSerializer
+    filterset_class = ProgressFilter
+    pagination_class = SyncPagination
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Milestone.objects.none()
+        return progress_states(self.request.user)  # type: ignore[arg-type]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if "updated_since" in request.query_params:
+            # Everything still listed for the user, whatever changed: the complement is what to drop.
+            unfiltered = ProgressFilter(
+                {"track": request.query_params.get("track", "")}, self.get_queryset(), request=request
+            )
+            self.paginator.removed = removed_slugs(unfiltered.qs)  # type: ignore[union-attr]
+        return super().list(request, *args, **kwargs)
+
+
+@extend_schema_view(patch=extend_schema(request=ProgressUpdateSerializer, responses={200: ProgressSerializer}))
+class ProgressDetail(generics.GenericAPIView[Milestone]):
+    """The user's state on one milestone. PATCH creates it on first touch, so a retry is harmless."""
+
+    serializer_class = ProgressSerializer
+    lookup_field = "slug"
+    lookup_url_kwarg = "milestone_slug"
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Milestone.objects.none()
+        return progress_states(self.request.user)  # type: ignore[arg-type]
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        milestone = self.get_object()
+        update = ProgressUpdateSerializer(data=request.data)
+        update.is_valid(raise_exception=True)
+        data = dict(update.validated_data)
+        track = data.pop("track", None)
+        if "status" in data:
+            # PrerequisitesMissing (409) and ValidationError (400) reach the exception handler.
+            MilestoneProgress.objects.set_status(request.user, milestone, data.pop("status"), track=track)  # type: ignore[arg-type]
+        if data:
+            row, _ = MilestoneProgress.objects.get_or_create(user=request.user, milestone=milestone)  # type: ignore[misc]
+            for name, value in data.items():
+                setattr(row, name, value)
+            row.save(update_fields=[*data, "updated_at"])
+        return Response(self.get_serializer(self._fresh(milestone.slug)).data)
+
+    def _fresh(self, slug: str) -> Milestone:
+        try:
+            return self.get_queryset().get(slug=slug)
+        except Milestone.DoesNotExist:  # deactivated meanwhile
+            raise Http404 from None

@@ -1,0 +1,53 @@
+"""OpenAPI additions drf-spectacular cannot infer: the shared error responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The one error shape of the API.",
+    "properties": {
+        "code": {"type": "string", "description": "A stable machine-readable code, e.g. invalid, not_found."},
+        "message": {"type": "string", "description": "A sentence for people."},
+        "fields": {
+            "type": "object",
+            "description": "Validation errors only: each field name to its messages (nested for nested fields).",
+            "additionalProperties": True,
+        },
+        "missing": {
+            "type": "array",
+            "description": "409 prerequisites_missing only: the milestones to finish first.",
+            "items": {
+                "type": "object",
+                "properties": {"slug": {"type": "string"}, "title": {"type": "string"}},
+                "required": ["slug", "title"],
+            },
+        },
+    },
+    "required": ["code", "message"],
+}
+
+ERRORS = {
+    "400": "Bad input: malformed JSON or invalid fields (see `fields`).",
+    "401": "No valid credentials.",
+    "403": "The action is not allowed.",
+    "404": "Not found (including another user's object).",
+    "409": "A domain conflict, such as unmet prerequisites.",
+    "413": "The request body is too large.",
+    "429": "Throttled: retry after the Retry-After header's seconds.",
+}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Document the shared error body on every operation (a drf-spectacular postprocessing hook)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERRORS.items():
+                responses.setdefault(
+                    code, {"description": description, "content": {"application/json": {"schema": ref}}}
+                )
+    return result

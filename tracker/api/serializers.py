@@ -1,0 +1,299 @@
+"""Serializers of the tracker API: translation between JSON and the domain only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tracker.models import (
+    CareerLevel,
+    CareerTrack,
+    Category,
+    Device,
+    Enrollment,
+    EnrollmentStatus,
+    LadderStep,
+    Milestone,
+    Notification,
+    Platform,
+    Resource,
+    Status,
+    WorkProduct,
+)
+from tracker.progress import EXPIRED, CategoryProgress, StepState, TrackProgress
+
+# ---------------------------------------------------------------- tracks
+
+
+class TrackSerializer(serializers.ModelSerializer[CareerTrack]):
+    # "parent" is also Field.parent (the enclosing serializer) to the type checker.
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)  # type: ignore[assignment,var-annotated]
+
+    class Meta:
+        model = CareerTrack
+        fields: tuple[str, ...] = (
+            "slug",
+            "name",
+            "summary",
+            "work_product",
+            "produces",
+            "tools",
+            "se_skill",
+            "ml_knowledge",
+            "communication_weight",
+            "parent",
+            "updated_at",
+        )
+
+
+class LevelSerializer(serializers.ModelSerializer[CareerLevel]):
+    class Meta:
+        model = CareerLevel
+        fields = (
+            "slug",
+            "order",
+            "title",
+            "summary",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+            "salary_source",
+            "salary_year",
+        )
+
+
+class ResourceSerializer(serializers.ModelSerializer[Resource]):
+    class Meta:
+        model = Resource
+        fields = ("title", "url")
+
+
+class StepSerializer(serializers.ModelSerializer[LadderStep]):
+    """A milestone as it stands in one track's ladder."""
+
+    slug = serializers.CharField(source="milestone.slug")
+    title = serializers.CharField(source="milestone.title")
+    description = serializers.CharField(source="milestone.description")
+    category = serializers.ChoiceField(source="milestone.category", choices=Category.choices)
+    effort_weeks = serializers.IntegerField(source="milestone.effort_weeks")
+    valid_for_months = serializers.IntegerField(source="milestone.valid_for_months", allow_null=True)
+    level: serializers.SlugRelatedField[CareerLevel] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    prerequisites: serializers.SlugRelatedField[Milestone] = serializers.SlugRelatedField(
+        source="milestone.prerequisites", slug_field="slug", many=True, read_only=True
+    )
+    resources = ResourceSerializer(source="milestone.resources", many=True, read_only=True)
+
+    class Meta:
+        model = LadderStep
+        fields = (
+            "slug",
+            "title",
+            "description",
+            "category",
+            "level",
+            "order",
+            "effort_weeks",
+            "valid_for_months",
+            "prerequisites",
+            "resources",
+        )
+
+
+class TrackDetailSerializer(TrackSerializer):
+    specialisations: serializers.SlugRelatedField[CareerTrack] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    levels = LevelSerializer(many=True, read_only=True)
+    milestones = StepSerializer(source="steps", many=True, read_only=True)
+
+    class Meta(TrackSerializer.Meta):
+        fields = (*TrackSerializer.Meta.fields, "specialisations", "levels", "milestones")
+
+
+# ---------------------------------------------------------------- enrollments
+
+
+class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
+    track = serializers.SlugRelatedField(slug_field="slug", queryset=CareerTrack.objects.published())
+    status = serializers.ChoiceField(
+        choices=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED, EnrollmentStatus.COMPLETED],
+        required=False,
+        help_text="archived is reached with DELETE and shows in lists filtered by status=archived.",
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ("id", "track", "status", "started_at", "target_date", "completed_at", "updated_at")
+        read_only_fields = ("id", "started_at", "completed_at", "updated_at")
+
+    def to_representation(self, instance: Enrollment) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["status"] = str(instance.status)  # archived included, which is not writable
+        return data
+
+
+class EnrollmentUpdateSerializer(EnrollmentSerializer):
+    track = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[assignment]
+
+
+class PlannedDateSerializer(serializers.Serializer[Any]):
+    milestone = serializers.SlugField()
+    target_date = serializers.DateField()
+
+
+class PlanSerializer(serializers.Serializer[Any]):
+    planned = PlannedDateSerializer(many=True)
+
+
+# ---------------------------------------------------------------- progress
+
+
+class ProgressSerializer(serializers.Serializer[Milestone]):
+    """The user's state on one milestone, read from a ``Milestone`` annotated by ``progress_states``."""
+
+    milestone = serializers.SlugField(source="slug", read_only=True)
+    title = serializers.CharField(read_only=True)
+    category = serializers.ChoiceField(choices=Category.choices, read_only=True)
+    status = serializers.SerializerMethodField()
+    started_at = serializers.DateTimeField(source="my_started_at", read_only=True, allow_null=True)
+    completed_at = serializers.DateTimeField(source="my_completed_at", read_only=True, allow_null=True)
+    target_date = serializers.DateField(source="my_target_date", read_only=True, allow_null=True)
+    evidence_url = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+    updated_at = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=[*Status.values, EXPIRED]))
+    def get_status(self, milestone: Milestone) -> str:
+        status = milestone.my_status or Status.NOT_STARTED  # type: ignore[attr-defined]
+        if status == Status.DONE:
+            expires = milestone.expires_on(milestone.my_completed_at)  # type: ignore[attr-defined]
+            # Expiry is judged on the user's own calendar day, as the dashboard does.
+            request = self.context.get("request")
+            tz = getattr(getattr(request, "user", None), "tzinfo", None)
+            if expires is not None and expires <= timezone.localdate(timezone.now(), tz):
+                return EXPIRED
+        return str(status)
+
+    def get_evidence_url(self, milestone: Milestone) -> str:
+        return milestone.my_evidence_url or ""  # type: ignore[attr-defined]
+
+    def get_notes(self, milestone: Milestone) -> str:
+        return milestone.my_notes or ""  # type: ignore[attr-defined]
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_updated_at(self, milestone: Milestone) -> str:
+        """The later of the user's row and the milestone itself: what incremental sync compares."""
+        mine = milestone.my_updated_at  # type: ignore[attr-defined]
+        latest = max(mine, milestone.updated_at) if mine else milestone.updated_at
+        return serializers.DateTimeField().to_representation(latest)
+
+
+class ProgressUpdateSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    target_date = serializers.DateField(required=False, allow_null=True)
+    track = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=CareerTrack.objects.published(),
+        required=False,
+        help_text="Where the milestone was earned, recorded with status done.",
+    )
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+class DashboardMilestoneSerializer(serializers.Serializer[StepState]):
+    milestone = serializers.CharField(source="milestone.slug")
+    title = serializers.CharField(source="milestone.title")
+    category = serializers.ChoiceField(source="milestone.category", choices=Category.choices)
+    status = serializers.CharField()
+    target_date = serializers.DateField(allow_null=True)
+
+
+class CategoryProgressSerializer(serializers.Serializer[CategoryProgress]):
+    category = serializers.ChoiceField(choices=Category.choices)
+    label = serializers.CharField()  # type: ignore[assignment]
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class EnrollmentProgressSerializer(serializers.Serializer[TrackProgress]):
+    enrollment = serializers.IntegerField(source="enrollment.pk")
+    track = serializers.CharField(source="enrollment.track.slug")
+    track_name = serializers.CharField(source="enrollment.track.name")
+    target_date = serializers.DateField(source="enrollment.target_date", allow_null=True)
+    percent = serializers.IntegerField()
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    is_complete = serializers.BooleanField()
+    by_category = CategoryProgressSerializer(many=True)
+    next_up = DashboardMilestoneSerializer(many=True)
+    upcoming = DashboardMilestoneSerializer(many=True)
+    overdue = DashboardMilestoneSerializer(many=True)
+
+
+class DashboardSerializer(serializers.Serializer[Any]):
+    today = serializers.DateField()
+    streak_weeks = serializers.IntegerField()
+    enrollments = EnrollmentProgressSerializer(many=True)
+
+
+# ---------------------------------------------------------------- notifications, devices, role-fit
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    class Meta:
+        model = Notification
+        fields = ("id", "rule", "title", "body", "url", "created_at", "read_at")
+        read_only_fields = fields
+
+
+class ReadAllSerializer(serializers.Serializer[Any]):
+    marked_read = serializers.IntegerField()
+
+
+class DeviceSerializer(serializers.ModelSerializer[Device]):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    # The model's unique validator would turn a re-registration into a 400;
+    # registering the same token again is meant to be harmless.
+    token = serializers.CharField(max_length=512)
+
+    class Meta:
+        model = Device
+        fields = ("id", "platform", "token", "created_at", "last_seen_at")
+        read_only_fields = ("id", "created_at", "last_seen_at")
+
+
+class RoleFitAnswersSerializer(serializers.Serializer[Any]):
+    se_skill = serializers.IntegerField(min_value=1, max_value=5)
+    ml_knowledge = serializers.IntegerField(min_value=1, max_value=5)
+    communication = serializers.IntegerField(min_value=1, max_value=5)
+    produces = serializers.ChoiceField(choices=WorkProduct.choices)
+
+
+class FitSerializer(serializers.Serializer[Any]):
+    track = serializers.CharField(source="track.slug")
+    track_name = serializers.CharField(source="track.name")
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class RoleFitSerializer(serializers.Serializer[Any]):
+    results = FitSerializer(many=True)
+
+
+def planned(plan: dict[int, date], slugs: dict[int, str]) -> list[dict[str, Any]]:
+    """``plan_dates``' answer as a list in date order."""
+    return [{"milestone": slugs[mid], "target_date": day} for mid, day in sorted(plan.items(), key=lambda i: i[1])]

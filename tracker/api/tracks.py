@@ -1,0 +1,65 @@
+"""Tracks: the published catalogue, with ETags so the app revalidates cheaply."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch, QuerySet
+from rest_framework import generics
+from rest_framework.filters import SearchFilter
+from rest_framework.permissions import AllowAny
+
+from tracker.models import CareerTrack, LadderStep, Milestone
+
+from .etags import ETagMixin
+from .serializers import TrackDetailSerializer, TrackSerializer
+
+
+class TrackFilter(django_filters.FilterSet):
+    parent = django_filters.CharFilter(
+        field_name="parent__slug", help_text="Slug of a broader track: its specialisations only."
+    )
+
+    class Meta:
+        model = CareerTrack
+        fields = ("parent",)
+
+
+class TrackList(ETagMixin, generics.ListAPIView[CareerTrack]):
+    """Published tracks in catalogue order; ``search`` matches the name."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = TrackSerializer
+    filterset_class = TrackFilter
+    filter_backends = (django_filters.rest_framework.DjangoFilterBackend, SearchFilter)
+    search_fields = ("name",)
+
+    def get_queryset(self) -> QuerySet[CareerTrack]:
+        return CareerTrack.objects.published().select_related("parent").order_by("order", "name", "id")
+
+
+class TrackDetail(ETagMixin, generics.RetrieveAPIView[CareerTrack]):
+    """A published track: levels with salary bands, and its visible milestones in ladder order."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = TrackDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet[CareerTrack]:
+        steps = (
+            LadderStep.objects.visible()
+            .select_related("milestone", "level")
+            .prefetch_related(
+                Prefetch("milestone__prerequisites", queryset=Milestone.objects.active().order_by("slug")),
+                "milestone__resources",
+            )
+            .order_by("order", "id")
+        )
+        return (
+            CareerTrack.objects.published()
+            .select_related("parent")
+            .prefetch_related(
+                "levels",
+                Prefetch("steps", queryset=steps),
+                Prefetch("specialisations", queryset=CareerTrack.objects.published().order_by("order", "name")),
+            )
+        )
