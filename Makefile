@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 # System packages the suite needs, as command:debian-package.
-TEST_SYSTEM_PACKAGES := redis-server:redis-server
+TEST_SYSTEM_PACKAGES := redis-server:redis-server chromium:chromium npm:npm
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint check bootstrap clean
@@ -51,11 +51,17 @@ check: $(VENV)/.dev-installed .env
 
 test: $(VENV)/.dev-installed .env
 	scripts/ensure-system-packages $(TEST_SYSTEM_PACKAGES)
+	$(MAKE) --no-print-directory node_modules/.installed
 	$(MAKE) --no-print-directory lint check
 	@echo '== the suite on SQLite (the embedded default) =='
 	$(BIN)/pytest
 	@echo '== the suite on PostgreSQL (what production runs) =='
 	scripts/with-postgres $(BIN)/pytest
 
+# axe-core for the browser tests, exactly as package-lock.json pins it.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache node_modules

@@ -32,19 +32,7 @@ def export_user_data(user: User) -> dict[str, Any]:
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
         },
-        "reminder_preferences": {
-            "enabled": prefs.enabled,
-            "email_enabled": prefs.email_enabled,
-            "in_app_enabled": prefs.in_app_enabled,
-            "push_enabled": prefs.push_enabled,
-            "stalled_after_days": prefs.stalled_after_days,
-            "digest_enabled": prefs.digest_enabled,
-            "digest_weekday": prefs.digest_weekday,
-            "digest_hour": prefs.digest_hour,
-            "quiet_start": _iso(prefs.quiet_start),
-            "quiet_end": _iso(prefs.quiet_end),
-            "snoozed_until": _iso(prefs.snoozed_until),
-        },
+        "reminder_preferences": {name: _iso(getattr(prefs, name)) for name in ReminderPreferences.USER_FIELDS},
         "enrollments": [
             {
                 "track": e.track.slug,

@@ -141,7 +141,29 @@ class ReminderPreferences(models.Model):
     quiet_start = models.TimeField(default=time(21, 0), help_text="No nudges from this local time...")
     quiet_end = models.TimeField(default=time(8, 0), help_text="...until this local time.")
     snoozed_until = models.DateField(null=True, blank=True, help_text="No nudges until this date.")
+    # Kept by the nudge scan (tracker.nudges): the instant this user is next
+    # worth looking at (indexed: each beat selects ``next_check_at <= now``),
+    # and the local date of the last scheduled nudge, claimed by a conditional
+    # UPDATE so that at most one goes out per user and local day.
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    last_nudged_on = models.DateField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # What the person sets themselves (the settings page, the API's me/, the
+    # export); the scan's own bookkeeping fields are left out.
+    USER_FIELDS = (
+        "enabled",
+        "email_enabled",
+        "in_app_enabled",
+        "push_enabled",
+        "stalled_after_days",
+        "digest_enabled",
+        "digest_weekday",
+        "digest_hour",
+        "quiet_start",
+        "quiet_end",
+        "snoozed_until",
+    )
 
     class Meta:
         verbose_name = "reminder preferences"

@@ -10,6 +10,7 @@ secrets.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.context_processors.unread_notifications",
             ],
         },
     },
@@ -205,8 +207,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         Path(str(CELERY_BROKER_TRANSPORT_OPTIONS[_key])).mkdir(parents=True, exist_ok=True)
 else:
     # Redis re-delivers an unacknowledged message after the visibility
-    # timeout; it must exceed the longest task and any countdown/ETA.
+    # timeout; it must exceed the longest task and any countdown/ETA. Set on
+    # the result backend too, which otherwise keeps its own default.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = dict(CELERY_BROKER_TRANSPORT_OPTIONS)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -216,6 +220,30 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- Nudges ---------------------------------------------------------------
+# Reminder nudges (tracker.nudges): push sender "console" (logs, development)
+# or "fcm" (Firebase Cloud Messaging HTTP v1).
+NUDGE_PUSH_SENDER = env.str("NUDGE_PUSH_SENDER", default="console")
+if NUDGE_PUSH_SENDER not in {"console", "fcm"}:
+    raise ImproperlyConfigured(f"NUDGE_PUSH_SENDER={NUDGE_PUSH_SENDER!r}: use console or fcm.")
+FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
+# An OAuth2 access token for the FCM HTTP v1 API (minted from the service
+# account by the deployment), and the endpoint, overridable for a local stub.
+FCM_ACCESS_TOKEN = env.str("FCM_ACCESS_TOKEN", default="")
+FCM_ENDPOINT = env.str("FCM_ENDPOINT", default="https://fcm.googleapis.com/v1/projects/{project_id}/messages:send")
+FCM_TIMEOUT = env_int("FCM_TIMEOUT", default=10)
+# Users per fan-out task: one task per user would cost a broker round trip each.
+NUDGE_BATCH_SIZE = env_int("NUDGE_BATCH_SIZE", default=200)
+# A claimed delivery not marked sent after this many seconds was left by a
+# dead worker and is taken up again by the next scan.
+NUDGE_CLAIM_TIMEOUT = env_int("NUDGE_CLAIM_TIMEOUT", default=600)
+# Longest retry delay for a transient failure; kept under the visibility
+# timeout, past which Redis would re-deliver the waiting task in a loop.
+NUDGE_RETRY_MAX_DELAY = env_int("NUDGE_RETRY_MAX_DELAY", default=600)
+NUDGE_MAX_RETRIES = env_int("NUDGE_MAX_RETRIES", default=8)
+# Absolute links in email (unsubscribe, the app) start with this.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # --- Accounts (django-allauth) ---------------------------------------------
 # The user has no username: email is the login.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -223,14 +251,98 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
-LOGIN_REDIRECT_URL = "/"
+# One address per account; changing it goes through verification of the new one.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Verification mail goes through EMAIL_BACKEND: the console in development.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CareerPlan] "
+# Throttles on the costly or guessable actions (allauth counts them in the cache).
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("ACCOUNT_RATE_LIMIT_LOGIN", default="30/m/ip"),
+    "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "signup": env.str("ACCOUNT_RATE_LIMIT_SIGNUP", default="20/m/ip"),
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "change_password": "5/m/user",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "tracker:dashboard"
+ACCOUNT_LOGOUT_REDIRECT_URL = "tracker:home"
 
 # --- REST framework -------------------------------------------------------
+# The mobile app's API (/api/v1/): JWT first, so a request without credentials
+# gets 401 with WWW-Authenticate rather than 403; sessions for the browsable API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["tracker.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Counted in the default cache: Redis when REDIS_URL is set, so every
+    # server process shares one count.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "auth": env.str("API_THROTTLE_AUTH", default="20/min"),
+    },
+    # Proxies in front of the app: the client address for throttles is read
+    # from X-Forwarded-For only this many hops deep (0: the socket's address).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", default=0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Failed logins on /api/v1/auth/token/ allowed per address and per email in a
+# window; the next attempt gets 429 with Retry-After until the window ends.
+API_LOGIN_FAILURE_LIMIT = env_int("API_LOGIN_FAILURE_LIMIT", default=5)
+API_LOGIN_FAILURE_WINDOW = env_int("API_LOGIN_FAILURE_WINDOW", default=900)
+# Largest JSON body the API reads (413 beyond). Django's own form limit
+# (DATA_UPLOAD_MAX_MEMORY_SIZE) stays as it is for the web and admin imports.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", default=256 * 1024)
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", default=30)),
+    # Each refresh hands out a new refresh token and revokes the one used.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "TOKEN_REFRESH_SERIALIZER": "accounts.api.serializers.TokenRefreshSerializer",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CareerPlan API",
+    "DESCRIPTION": "The REST API the CareerPlan mobile app is built against (v1).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from drf-spectacular-sidecar: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProgressStatusEnum": "tracker.models.Status",
+        "ProgressStateEnum": ["not_started", "in_progress", "done", "skipped", "expired"],
+        "EnrollmentStatusEnum": "tracker.models.EnrollmentStatus",
+        "EnrollmentWritableStatusEnum": ["active", "paused", "completed"],
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.schema.add_error_responses",
+    ],
 }
 
 # --- Security in production ----------------------------------------------

@@ -464,6 +464,28 @@ class Enrollment(models.Model):
 
         return progress_for_enrollments(self.user, [self], today=today)[self.pk]
 
+    def change_status(self, status: str, now: datetime | None = None) -> None:
+        """Pause, resume, complete or archive this enrollment.
+
+        Archived enrollments are history and do not change again (enrolling in
+        the track again starts a new one). ``completed_at`` is set on
+        completion and cleared when the plan is taken up again.
+        """
+        if status not in EnrollmentStatus.values:
+            raise ValidationError(
+                {"status": f"Unknown status {status!r}; use one of {', '.join(EnrollmentStatus.values)}."}
+            )
+        if self.status == EnrollmentStatus.ARCHIVED and status != EnrollmentStatus.ARCHIVED:
+            raise ValidationError({"status": "An archived enrollment cannot change; enrol in the track again."})
+        if status == self.status:
+            return
+        self.status = status
+        if status == EnrollmentStatus.COMPLETED:
+            self.completed_at = now or timezone.now()
+        elif status != EnrollmentStatus.ARCHIVED:
+            self.completed_at = None
+        self.save(update_fields=["status", "completed_at", "updated_at"])
+
     def share(self) -> str:
         """Turn on read-only sharing; returns the unguessable token."""
         if not self.share_token:
@@ -532,7 +554,8 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         Marking done needs every active prerequisite done or skipped; otherwise
         ``PrerequisitesMissing`` names the missing ones. ``track`` records where
         a milestone was earned. Setting the current status again changes
-        nothing and writes no history, so a retried request is harmless.
+        nothing and writes no history, so a retried request is harmless; the
+        one exception is "done" on an expired certification, which renews it.
         """
         if status not in Status.values:
             raise ValidationError({"status": f"Unknown status {status!r}; use one of {', '.join(Status.values)}."})
@@ -544,7 +567,9 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         with transaction.atomic():
             progress, _ = self.select_for_update().get_or_create(user=user, milestone=milestone)
             previous = progress.status
-            if previous == status:
+            # "Done" again on a lapsed certification renews it: a new completion date.
+            renewing = status == Status.DONE and previous == Status.DONE and progress.is_expired(now.date())
+            if previous == status and not renewing:
                 return progress
             progress.status = status
             if status == Status.IN_PROGRESS and progress.started_at is None:
@@ -696,6 +721,10 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
+    def mark_read(self, now: datetime | None = None) -> int:
+        """Mark the unread ones read in one UPDATE; returns how many changed."""
+        return self.unread().update(read_at=now or timezone.now())
+
 
 class Notification(models.Model):
     """An in-app nudge, shown in the web inbox and through the API."""
@@ -720,6 +749,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.title}"
+
+    def mark_read(self, now: datetime | None = None) -> None:
+        """Mark read; reading it again keeps the first time."""
+        if self.read_at is None:
+            self.read_at = now or timezone.now()
+            self.save(update_fields=["read_at"])
 
 
 class Platform(models.TextChoices):

@@ -330,6 +330,11 @@ def everything(content, staff):
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    from tracker.models import Delivery, Device, Notification
+
+    Delivery.objects.create(user=staff, rule="stalled", period="2026-03-01#1", channel="email", last_error="timeout")
+    Notification.objects.create(user=staff, rule="stalled", title="Your next step", body="Go on.")
+    Device.objects.create(user=staff, platform="android", token="admin-test-token")
     return content
 
 

@@ -55,3 +55,34 @@ def test_sharing_gives_an_unguessable_token_that_revoking_removes(owner, track):
     enrollment.unshare()
     enrollment.refresh_from_db()
     assert enrollment.share_token is None
+
+
+def test_completing_stamps_completed_at_and_resuming_clears_it(owner, track):
+    enrollment = Enrollment.objects.enroll(owner, track)
+    enrollment.change_status(EnrollmentStatus.COMPLETED)
+    enrollment.refresh_from_db()
+    assert enrollment.status == "completed"
+    assert enrollment.completed_at is not None
+    enrollment.change_status(EnrollmentStatus.ACTIVE)
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.completed_at) == ("active", None)
+
+
+def test_an_archived_enrollment_does_not_change_again(owner, track):
+    from django.core.exceptions import ValidationError
+
+    enrollment = Enrollment.objects.enroll(owner, track)
+    enrollment.change_status(EnrollmentStatus.ARCHIVED)
+    with pytest.raises(ValidationError) as excinfo:
+        enrollment.change_status(EnrollmentStatus.ACTIVE)
+    assert "status" in excinfo.value.message_dict
+    enrollment.refresh_from_db()
+    assert enrollment.status == "archived"
+
+
+def test_an_unknown_enrollment_status_is_refused_naming_the_field(owner, track):
+    from django.core.exceptions import ValidationError
+
+    enrollment = Enrollment.objects.enroll(owner, track)
+    with pytest.raises(ValidationError, match="Unknown status"):
+        enrollment.change_status("finished")

@@ -191,3 +191,30 @@ def test_the_streak_reads_weeks_in_the_users_timezone(owner, two_tracks):
     assert weekly_streak(owner, today=date(2026, 11, 16)) == 1
     assert weekly_streak(owner, today=date(2026, 11, 23)) == 1
     assert weekly_streak(owner, today=date(2026, 11, 30)) == 0
+
+
+def test_done_again_on_an_expired_certification_renews_it_in_one_step(owner, two_tracks):
+    enrollment = Enrollment.objects.enroll(owner, two_tracks["mle"])
+    earned = datetime(2020, 3, 15, 12, 0, tzinfo=UTC)
+    MilestoneProgress.objects.set_status(owner, two_tracks["degree"], Status.DONE, now=earned)
+    MilestoneProgress.objects.set_status(owner, two_tracks["aws"], Status.DONE, now=earned)
+    renewed = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
+
+    row = MilestoneProgress.objects.set_status(owner, two_tracks["aws"], Status.DONE, now=renewed)
+
+    assert row.completed_at == renewed
+    item = next(i for i in enrollment.progress(today=date(2024, 1, 11)).items if i.milestone.slug == "aws-ml")
+    assert (item.status, item.expires_on) == (Status.DONE, date(2027, 1, 10))
+    assert list(
+        ProgressEvent.objects.filter(user=owner, milestone=two_tracks["aws"])
+        .order_by("id")
+        .values_list("to_status", flat=True)
+    ) == ["done", "done"]
+
+
+def test_done_again_on_a_valid_certification_changes_nothing(owner, two_tracks):
+    MilestoneProgress.objects.set_status(owner, two_tracks["degree"], Status.DONE)
+    first = MilestoneProgress.objects.set_status(owner, two_tracks["aws"], Status.DONE)
+    again = MilestoneProgress.objects.set_status(owner, two_tracks["aws"], Status.DONE)
+    assert again.completed_at == first.completed_at
+    assert ProgressEvent.objects.filter(user=owner, milestone=two_tracks["aws"]).count() == 1

@@ -1,0 +1,66 @@
+"""Forms of the settings pages: profile, reminder preferences, account deletion."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import ReminderPreferences, User
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    return [
+        (name, name.replace("_", " "))
+        for name in sorted(zoneinfo.available_timezones())
+        if "/" in name or name == "UTC"
+    ]
+
+
+class ProfileForm(forms.ModelForm):
+    """What to call the person and their time zone (reminders arrive at local hours)."""
+
+    timezone = forms.ChoiceField(label="Time zone", choices=_timezone_choices)
+
+    class Meta:
+        model = User
+        fields = ("display_name", "timezone")
+        labels = {"display_name": "Display name"}
+        help_texts = {"display_name": "Shown in the app instead of your email address."}
+
+
+class ReminderPreferencesForm(forms.ModelForm):
+    """How and when nudges reach the person."""
+
+    class Meta:
+        model = ReminderPreferences
+        fields = ReminderPreferences.USER_FIELDS
+        labels = {"digest_weekday": "Digest day", "digest_hour": "Digest hour (0-23, your time)"}
+        widgets = {
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "snoozed_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    """Confirmation of "Delete my account": the person types their password."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Everything CareerPlan holds about you is removed at once; this cannot be undone.",
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your password.", code="wrong_password")
+        return password

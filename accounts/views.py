@@ -1,0 +1,69 @@
+"""The settings pages: profile, reminder preferences, export and deletion.
+
+Sign-up, log-in, email and password changes are django-allauth's views.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .export import export_user_data
+from .forms import DeleteAccountForm, ProfileForm, ReminderPreferencesForm
+from .models import ReminderPreferences, User
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # guaranteed by @login_required
+    return request.user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Display name, time zone and reminder preferences, saved together."""
+    user = _user(request)
+    prefs = ReminderPreferences.for_user(user)
+    data = request.POST if request.method == "POST" else None
+    profile_form = ProfileForm(data, instance=user, prefix="profile")
+    prefs_form = ReminderPreferencesForm(data, instance=prefs, prefix="reminders")
+    if request.method == "POST" and profile_form.is_valid() and prefs_form.is_valid():
+        with transaction.atomic():
+            profile_form.save()
+            prefs_form.save()
+        messages.success(request, "Your settings are saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"profile_form": profile_form, "prefs_form": prefs_form})
+
+
+@login_required
+@require_GET
+def export_data(request: HttpRequest) -> HttpResponse:
+    """Everything CareerPlan holds about the user, as a JSON download."""
+    payload = json.dumps(export_user_data(_user(request)), indent=2, ensure_ascii=False)
+    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="careerplan-export-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Remove the account and everything in it, once the password confirms it."""
+    user = _user(request)
+    form = DeleteAccountForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        logout(request)
+        user.delete()
+        messages.success(request, "Your account and everything in it have been deleted.")
+        return redirect("tracker:home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -1,0 +1,181 @@
+#!/usr/bin/env python
+"""Take the README's screenshots from the real app, in real headless Chromium.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+It builds a throw-away SQLite database (migrations, the seed content and a
+demo person with a lived-in plan), runs the app with `manage.py runserver` on
+a free port, and writes, for desktop (1280 px) and phone (360 px) widths:
+catalogue.png, track.png and dashboard.png (plus *-mobile.png). Nothing
+outside --out is touched; the project's own db.sqlite3 is left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync", "--no-first-run"]
+# (file name, path, signed in, whole page on desktop)
+SHOTS = [
+    ("catalogue", "/tracks/", False, False),
+    ("track", "/tracks/machine-learning-engineer/", False, False),
+    ("dashboard", "/dashboard/", True, True),
+]
+# With --all, the other pages too (for reviewing the UI; not in the README).
+MORE_SHOTS = [
+    ("landing", "/", False, False),
+    ("quiz", "/quiz/?se_skill=4&ml_knowledge=3&communication=3&produces=prediction_systems", False, True),
+    ("plan", "/plans/1/", True, False),
+    ("inbox", "/inbox/", True, False),
+    ("settings", "/settings/", True, True),
+]
+SCREEN_EMAIL = "dana@careerplan.localhost"
+# When the demo person finished each of their first milestones, in weeks ago.
+WEEKS_AGO = [9, 8, 8, 6, 5, 4, 3, 2, 1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"the app did not start on port {port}")
+
+
+def build_database() -> str:
+    """Migrate, load the seed content and make the demo person; returns a session key."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.models import User
+    from tracker.models import (
+        CareerTrack,
+        Enrollment,
+        MilestoneProgress,
+        Notification,
+        Rule,
+        Status,
+        milestone_missing_prerequisites,
+    )
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "careerplan", verbosity=0)
+    user = User.objects.create_user(SCREEN_EMAIL, "screens-only", display_name="Dana", timezone="Europe/London")
+    now = timezone.now()
+    mle = Enrollment.objects.enroll(user, CareerTrack.objects.get(slug="machine-learning-engineer"))
+    Enrollment.objects.enroll(user, CareerTrack.objects.get(slug="data-engineer"))
+    # Done over the past weeks, in ladder order, so the streak and chart have a history.
+    done = 0
+    for step in mle.track.visible_steps():
+        if done == 9:
+            break
+        if milestone_missing_prerequisites(user, step.milestone):
+            continue
+        when = now - timedelta(weeks=WEEKS_AGO[done])
+        MilestoneProgress.objects.set_status(user, step.milestone, Status.DONE, track=mle.track, now=when)
+        done += 1
+    mle.target_date = (now + timedelta(days=540)).date()
+    mle.save()
+    mle.plan_dates()
+    # One planned date already behind, so "overdue" shows.
+    late = mle.progress().next_up[0]
+    MilestoneProgress.objects.filter(user=user, milestone=late.milestone).update(
+        target_date=(now - timedelta(days=4)).date()
+    )
+    Notification.objects.create(user=user, rule=Rule.DEADLINE, title="A milestone is due soon", url=f"/plans/{mle.pk}/")
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--all", action="store_true", help="also the landing, quiz, plan, inbox and settings pages")
+    args = parser.parse_args()
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        raise SystemExit("chromium is missing: scripts/ensure-system-packages chromium:chromium")
+
+    workdir = Path(tempfile.mkdtemp(prefix="careerplan-screens-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "careerplan.settings",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{workdir / 'screens.sqlite3'}",
+        "CELERY_BROKER_DIR": str(workdir / "broker"),
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    session = build_database()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port)
+        take(chromium, f"http://127.0.0.1:{port}", session, args.out, SHOTS + (MORE_SHOTS if args.all else []))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def take(chromium: str, base: str, session: str, out: Path, shots: list[tuple[str, str, bool, bool]]) -> None:
+    from playwright.sync_api import ViewportSize, sync_playwright
+
+    sizes: list[tuple[str, ViewportSize]] = [
+        ("", {"width": 1280, "height": 900}),
+        ("-mobile", {"width": 360, "height": 780}),
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for suffix, viewport in sizes:
+            context = browser.new_context(base_url=base, viewport=viewport, color_scheme="light")
+            context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+            page = context.new_page()
+            for name, path, signed_in, whole in shots:
+                if not signed_in:
+                    context.clear_cookies()
+                else:
+                    context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+                page.goto(path)
+                target = out / f"{name}{suffix}.png"
+                page.screenshot(path=str(target), full_page=whole)
+                print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
