@@ -179,7 +179,9 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {"step": step, "milestone": step.milestone, "resources": resources.get(step.milestone_id, [])}
         )
     levels = [{"level": lvl, "steps": by_level.pop(lvl.pk, [])} for lvl in track.levels.all()]
-    categories = Counter(s.milestone.category for s in steps)
+    by_category: dict[str, list[LadderStep]] = {}
+    for step in steps:
+        by_category.setdefault(step.milestone.category, []).append(step)
     enrollment = None
     if request.user.is_authenticated:
         enrollment = Enrollment.objects.for_user(_user(request)).current().filter(track=track).first()
@@ -192,7 +194,8 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "unlevelled": by_level.pop(None, []),
             "total_effort": sum(s.milestone.effort_weeks for s in steps),
             "step_count": len(steps),
-            "categories": [(c.label, categories[c.value]) for c in Category if categories[c.value]],
+            # The same milestones grouped by kind, in catalogue order of categories.
+            "categories": [(c.value, c.label, by_category[c.value]) for c in Category if c.value in by_category],
             "enrollment": enrollment,
             "Milestone": Milestone,
         },

@@ -43,3 +43,21 @@ def test_every_track_page_renders_in_a_constant_number_of_queries(client, seeded
 
 def test_a_missing_track_is_a_404(client, db):
     assert client.get("/tracks/no-such-track/").status_code == 404
+
+
+def test_the_track_page_lists_its_milestones_by_category_linking_to_each_step(client, seeded):
+    import re
+
+    from tracker.models import CareerTrack
+
+    track = CareerTrack.objects.get(slug="machine-learning-engineer")
+    steps = list(track.visible_steps())
+    body = client.get(track.get_absolute_url()).content.decode()
+    section = body[body.index('id="by-category"') :]
+    for step in steps:
+        assert f'href="#m-{step.milestone.slug}"' in section
+        assert f'id="m-{step.milestone.slug}"' in body
+    # Each milestone sits in its own category's card.
+    cards = re.findall(r'badge-(\w+)">[^<]+</span></h3>(.*?)</ul>', section, re.S)
+    placed = {slug: category for category, card in cards for slug in re.findall(r'href="#m-([\w-]+)"', card)}
+    assert placed == {s.milestone.slug: s.milestone.category for s in steps}
