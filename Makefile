@@ -8,11 +8,12 @@ PY     := $(BIN)/python
 TEST_SYSTEM_PACKAGES := redis-server:redis-server chromium:chromium npm:npm
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint check bootstrap clean
+.PHONY: help run test bench lint check bootstrap clean
 
 help:
 	@echo "make run    set everything up and run web + worker + beat on http://127.0.0.1:8000"
 	@echo "make test   set everything up and run linters and the whole test suite"
+	@echo "make bench  measure CareerPlan at 100,000 users; writes benchmarks/RESULTS.md"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CareerPlan needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -57,6 +58,10 @@ test: $(VENV)/.dev-installed .env
 	$(BIN)/pytest
 	@echo '== the suite on PostgreSQL (what production runs) =='
 	scripts/with-postgres $(BIN)/pytest
+
+# PostgreSQL, Redis, gunicorn, a Celery worker and wrk on this machine; about 10 minutes.
+bench: $(VENV)/.dev-installed .env
+	scripts/bench $(BENCH_ARGS)
 
 # axe-core for the browser tests, exactly as package-lock.json pins it.
 node_modules/.installed: package.json package-lock.json

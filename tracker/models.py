@@ -25,6 +25,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from . import versions
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -536,6 +538,7 @@ class Enrollment(models.Model):
             unique_fields=["user", "milestone"],
             update_fields=["target_date", "updated_at"],
         )
+        versions.plans_changed([self.user_id])  # bulk_create sends no post_save
         return plan
 
 

@@ -5,7 +5,17 @@ from typing import Any
 from django.db.models.signals import m2m_changed
 from django.dispatch import Signal, receiver
 
-from .models import Milestone, check_prerequisite_cycle
+from . import versions
+from .models import (
+    CareerLevel,
+    CareerTrack,
+    Enrollment,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    Resource,
+    check_prerequisite_cycle,
+)
 
 # Sent by MilestoneProgress.objects.set_status inside its transaction whenever
 # a status really changes, with user, milestone, track, from_status,
@@ -33,3 +43,18 @@ def refuse_prerequisite_cycles(
         # pk_set: check each new edge from that side.
         for milestone in Milestone.objects.filter(pk__in=pk_set):
             check_prerequisite_cycle(milestone, [instance.pk])
+
+
+# Cached answers (tracker.versions) go stale when the catalogue or a user's
+# plan changes. Bulk writes that bypass these signals renew the stamps
+# themselves (the admin's publish and activate actions, Enrollment.plan_dates).
+versions.connect_receivers(
+    catalogue_models=[CareerTrack, CareerLevel, LadderStep, Milestone, Resource],
+    plan_models=[Enrollment, MilestoneProgress],
+)
+
+
+@receiver(m2m_changed, sender=Milestone.prerequisites.through)
+def prerequisites_changed(sender: Any, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        versions.catalogue_changed()

@@ -68,7 +68,11 @@ def test_it_answers_if_none_match_with_304_until_the_content_changes(anon, seede
     assert again.content == b""
     from tracker.models import CareerLevel
 
-    CareerLevel.objects.filter(track__slug="machine-learning-engineer").update(salary_max=999999)
+    # Edited the way an editor does (save(), as the admin and the import
+    # do), which is what renews the cached copy's stamp.
+    level = CareerLevel.objects.filter(track__slug="machine-learning-engineer").first()
+    level.salary_max = 999999
+    level.save()
     changed = anon.get(url, HTTP_IF_NONE_MATCH=etag)
     if url.endswith("machine-learning-engineer/"):
         assert changed.status_code == 200
@@ -83,3 +87,47 @@ def test_the_page_size_is_capped(anon, seeded):
     assert len(response.data["results"]) == 1
     assert response.data["next"].endswith("page=2&page_size=1")
     assert anon.get("/api/v1/tracks/?page=99").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "rename_milestone",
+        "hide_milestone_in_admin_action",
+        "add_prerequisite",
+        "delete_resource",
+        "unpublish_track",
+    ],
+)
+def test_a_cached_track_reflects_every_kind_of_content_edit(anon, seeded, edit):
+    """The body is cached until the catalogue changes; each way of changing it shows at once."""
+    from tracker import versions
+    from tracker.models import CareerTrack, Milestone, Resource
+
+    url = "/api/v1/tracks/machine-learning-engineer/"
+    before = anon.get(url)
+    assert anon.get(url).json() == before.json()  # served from the cache
+    track = CareerTrack.objects.get(slug="machine-learning-engineer")
+    step = track.steps.select_related("milestone").order_by("order").last()
+    milestone = step.milestone
+    if edit == "rename_milestone":
+        milestone.title = "Renamed by an editor"
+        milestone.save()
+    elif edit == "hide_milestone_in_admin_action":
+        Milestone.objects.filter(pk=milestone.pk).update(is_active=False)
+        versions.catalogue_changed()  # what the admin action does after its update()
+    elif edit == "add_prerequisite":
+        extra = Milestone.objects.exclude(pk=milestone.pk).exclude(prerequisites=milestone).order_by("slug").last()
+        milestone.prerequisites.add(extra)
+    elif edit == "delete_resource":
+        Resource.objects.filter(milestone__steps__track=track).first().delete()
+    elif edit == "unpublish_track":
+        track.is_published = False
+        track.save()
+    after = anon.get(url)
+    if edit == "unpublish_track":
+        assert after.status_code == 404
+        return
+    assert after.json() != before.json()
+    assert after["ETag"] != before["ETag"]

@@ -18,7 +18,6 @@ from typing import Any
 
 import django_filters
 from django.db.models import F, FilteredRelation, Q, QuerySet
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
@@ -158,23 +157,30 @@ class ProgressDetail(generics.GenericAPIView[Milestone]):
         return Response(self.get_serializer(self.get_object()).data)
 
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        milestone = self.get_object()
+        # A plain lookup (404 for a hidden milestone): the user's state is read
+        # from the row the update leaves, not from a second annotated query.
+        milestone = generics.get_object_or_404(Milestone.objects.active(), slug=kwargs[self.lookup_url_kwarg])
         update = ProgressUpdateSerializer(data=request.data)
         update.is_valid(raise_exception=True)
         data = dict(update.validated_data)
         track = data.pop("track", None)
+        row = None
         if "status" in data:
             # PrerequisitesMissing (409) and ValidationError (400) reach the exception handler.
-            MilestoneProgress.objects.set_status(request.user, milestone, data.pop("status"), track=track)  # type: ignore[arg-type]
+            row = MilestoneProgress.objects.set_status(request.user, milestone, data.pop("status"), track=track)  # type: ignore[arg-type]
         if data:
-            row, _ = MilestoneProgress.objects.get_or_create(user=request.user, milestone=milestone)  # type: ignore[misc]
+            if row is None:
+                row, _ = MilestoneProgress.objects.get_or_create(user=request.user, milestone=milestone)  # type: ignore[misc]
             for name, value in data.items():
                 setattr(row, name, value)
             row.save(update_fields=[*data, "updated_at"])
-        return Response(self.get_serializer(self._fresh(milestone.slug)).data)
+        if row is None:  # an empty PATCH: nothing changes, the current state is the answer
+            row = MilestoneProgress.objects.filter(user=request.user, milestone=milestone).first()  # type: ignore[misc]
+        return Response(self.get_serializer(with_state(milestone, row)).data)
 
-    def _fresh(self, slug: str) -> Milestone:
-        try:
-            return self.get_queryset().get(slug=slug)
-        except Milestone.DoesNotExist:  # deactivated meanwhile
-            raise Http404 from None
+
+def with_state(milestone: Milestone, row: MilestoneProgress | None) -> Milestone:
+    """``milestone`` carrying ``row``'s fields as the ``my_*`` attributes ``progress_states`` annotates."""
+    for name in ("status", "started_at", "completed_at", "target_date", "evidence_url", "notes", "updated_at"):
+        setattr(milestone, f"my_{name}", getattr(row, name) if row is not None else None)
+    return milestone

@@ -233,6 +233,7 @@ class EnrollmentProgressSerializer(serializers.Serializer[TrackProgress]):
     track = serializers.CharField(source="enrollment.track.slug")
     track_name = serializers.CharField(source="enrollment.track.name")
     target_date = serializers.DateField(source="enrollment.target_date", allow_null=True)
+    status = serializers.ChoiceField(source="enrollment.status", choices=EnrollmentStatus.choices)
     percent = serializers.IntegerField()
     total = serializers.IntegerField()
     done = serializers.IntegerField()

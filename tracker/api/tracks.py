@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from rest_framework import generics
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from tracker import versions
 from tracker.models import CareerTrack, LadderStep, Milestone
 
-from .etags import ETagMixin
+from .etags import ETagMixin, etag_of
 from .serializers import TrackDetailSerializer, TrackSerializer
 
 
@@ -38,7 +44,12 @@ class TrackList(ETagMixin, generics.ListAPIView[CareerTrack]):
 
 
 class TrackDetail(ETagMixin, generics.RetrieveAPIView[CareerTrack]):
-    """A published track: levels with salary bands, and its visible milestones in ladder order."""
+    """A published track: levels with salary bands, and its visible milestones in ladder order.
+
+    The same for every caller and read far more often than editors change
+    it, so the body and its ETag are cached until the catalogue changes
+    (tracker.versions).
+    """
 
     permission_classes = (AllowAny,)
     serializer_class = TrackDetailSerializer
@@ -63,3 +74,18 @@ class TrackDetail(ETagMixin, generics.RetrieveAPIView[CareerTrack]):
                 Prefetch("specialisations", queryset=CareerTrack.objects.published().order_by("order", "name")),
             )
         )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        def compute() -> dict[str, Any] | None:
+            try:
+                data = self.get_serializer(self.get_object()).data
+            except Http404:
+                return None  # not cached: an unknown slug must not fill the cache
+            return {"data": data, "etag": etag_of(data)}
+
+        answer = versions.cached("track", compute, extra=kwargs[self.lookup_field])
+        if answer is None:
+            raise Http404
+        response = Response(answer["data"])
+        response.precomputed_etag = answer["etag"]  # type: ignore[attr-defined]
+        return response

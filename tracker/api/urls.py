@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, devices, enrollments, notifications, progress, rolefit, tracks
+from . import dashboard, devices, enrollments, notifications, ping, progress, rolefit, tracks
 
 urlpatterns = [
     path("tracks/", tracks.TrackList.as_view(), name="track-list"),
@@ -17,4 +17,5 @@ urlpatterns = [
     path("devices/", devices.DeviceRegister.as_view(), name="device-list"),
     path("devices/<int:pk>/", devices.DeviceDelete.as_view(), name="device-detail"),
     path("role-fit/", rolefit.RoleFit.as_view(), name="role-fit"),
+    path("ping/", ping.Ping.as_view(), name="ping"),
 ]

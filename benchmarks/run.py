@@ -1,0 +1,692 @@
+"""`make bench`: CareerPlan at 100,000 users, measured in one run on this machine.
+
+Run through ``scripts/bench`` (which starts a throw-away PostgreSQL and sets
+DATABASE_URL); everything else is started here on free loopback ports: Redis,
+gunicorn, a Celery worker and an SMTP sink. Every figure written to
+``benchmarks/RESULTS.md`` comes from this run; nothing is typed in.
+
+The stages, in order:
+1. ``seed_demo --users N``, timed.
+2. The API under load: wrk from a second process, 32 connections, a warm-up
+   then a measured window per endpoint, all against the same gunicorn. The
+   floor is ``GET /api/v1/ping/``: authenticated like every other endpoint,
+   touching no table itself; each endpoint's throughput is given as a share
+   of it.
+3. The web dashboard the same way (session cookie).
+4. Nudges: the scan over every user (worker stopped, so only the scan is
+   timed), then in-app delivery end to end, then email to a local SMTP sink,
+   against the throughput of a no-op Celery task on the same broker.
+5. Peak RSS (VmHWM) of every gunicorn and Celery worker process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
+
+
+# --- Processes -------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def manage(*args: str) -> str:
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def peak_rss_mib(pid: int) -> float:
+    """VmHWM: the most resident memory the process ever had (kernel-kept, no sampling)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def stop(proc: subprocess.Popen[Any], sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="careerplan-bench-redis-")
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(proc)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+class SMTPSink:
+    """A real SMTP server (aiosmtpd) that counts what it accepts."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.count = 0
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd hook
+        self.count += 1
+        return "250 OK"
+
+
+# --- Load ------------------------------------------------------------------
+
+LUA = """
+local items = %(items)s
+local method = "%(method)s"
+local i = 0
+request = function()
+  i = i + 1
+  local item = items[(i %% #items) + 1]
+  local headers = {}
+  for k, v in pairs(item.headers) do headers[k] = v end
+  local body = nil
+  if item.bodies then
+    body = item.bodies[(math.floor(i / #items) %% #item.bodies) + 1]
+    headers["Content-Type"] = "application/json"
+  end
+  return wrk.format(method, item.path, headers, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    '\\nRESULT {"requests": %%d, "duration_us": %%d, "p50": %%d, "p95": %%d, "p99": %%d, ' ..
+    '"status_errors": %%d, "socket_errors": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def lua_table(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"[{json.dumps(k)}] = {lua_table(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ", ".join(lua_table(v) for v in value) + "}"
+    return json.dumps(value)
+
+
+@dataclass
+class Target:
+    """One thing to load: a method and, per simulated user, a path, headers and bodies."""
+
+    name: str
+    method: str
+    items: list[dict[str, Any]]
+
+
+@dataclass
+class LoadResult:
+    name: str
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def run_wrk(base: str, target: Target, seconds: int, clients: int, workdir: Path) -> LoadResult:
+    script = workdir / f"{re.sub(r'[^a-z0-9]+', '-', target.name.lower())}.lua"
+    script.write_text(LUA % {"items": lua_table(target.items), "method": target.method})
+    threads = min(2, clients)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    data = json.loads(out.split("RESULT ", 1)[1])
+    return LoadResult(
+        name=target.name,
+        rps=data["requests"] / (data["duration_us"] / 1e6),
+        p50_ms=data["p50"] / 1000,
+        p95_ms=data["p95"] / 1000,
+        p99_ms=data["p99"] / 1000,
+        requests=data["requests"],
+        errors=data["status_errors"] + data["socket_errors"],
+    )
+
+
+def check_once(base: str, target: Target) -> None:
+    """Every simulated user's request answers 2xx before the load starts (wrk counts 3xx as success)."""
+    for item in target.items:
+        body = item["bodies"][0].encode() if item.get("bodies") else None
+        headers = dict(item["headers"], **({"Content-Type": "application/json"} if body else {}))
+        request = urllib.request.Request(base + item["path"], data=body, headers=headers, method=target.method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            if not 200 <= response.status < 300 or response.url != base + item["path"]:
+                raise RuntimeError(f"{target.name}: {item['path']} answered {response.status} at {response.url}")
+
+
+# --- The run ---------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    machine: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    seed: dict[str, Any] = field(default_factory=dict)
+    api: list[LoadResult] = field(default_factory=list)
+    web: list[LoadResult] = field(default_factory=list)
+    nudges: dict[str, Any] = field(default_factory=dict)
+    memory: dict[str, float] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    wall_seconds: float = 0.0
+
+
+def machine_info() -> dict[str, str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kib = 0
+    with contextlib.suppress(OSError):
+        mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "CPU": f"{os.cpu_count()} x {cpu}",
+        "Memory": f"{mem_kib / 1024 / 1024:.1f} GiB",
+        "OS": f"{platform.system()} {platform.release()}",
+        "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    redis_v = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()[2]
+    wrk_v = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split()[1]
+    return {
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "Django REST framework": version("djangorestframework"),
+        "Celery": version("celery"),
+        "gunicorn": version("gunicorn"),
+        "psycopg": version("psycopg"),
+        "PostgreSQL": pg,
+        "Redis": redis_v.removeprefix("v="),
+        "wrk": wrk_v,
+    }
+
+
+def sample_users(count: int, seed: int) -> list[Any]:
+    """Users with at least one current plan, chosen reproducibly."""
+    from accounts.models import User
+    from tracker.models import EnrollmentStatus
+
+    ids = list(
+        User.objects.filter(enrollments__status=EnrollmentStatus.ACTIVE, email__endswith="demo.careerplan.localhost")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    chosen = random.Random(seed).sample(ids, min(count, len(ids)))
+    return list(User.objects.filter(pk__in=chosen).order_by("pk"))
+
+
+def api_targets(users: list[Any]) -> list[Target]:
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from tracker.models import Enrollment
+    from tracker.progress import progress_for_enrollments
+
+    since = (datetime.now(UTC) - timedelta(days=7)).isoformat().replace("+00:00", "Z")
+    auth, patches, tracks = [], [], []
+    for user in users:
+        header = {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+        auth.append(header)
+        enrollments = list(Enrollment.objects.for_user(user).current().select_related("track"))
+        tracks.append(enrollments[0].track.slug)
+        plan = progress_for_enrollments(user, enrollments)
+        step = next(item for p in plan.values() for item in p.items if not item.is_settled)
+        patches.append({"path": f"/api/v1/progress/{step.milestone.slug}/", "headers": header})
+    flip = [json.dumps({"status": "in_progress"}), json.dumps({"status": "not_started"})]
+    return [
+        Target("GET ping/ (floor)", "GET", [{"path": "/api/v1/ping/", "headers": h} for h in auth]),
+        Target("GET dashboard/", "GET", [{"path": "/api/v1/dashboard/", "headers": h} for h in auth]),
+        Target(
+            "GET tracks/{slug}/",
+            "GET",
+            [{"path": f"/api/v1/tracks/{slug}/", "headers": h} for h, slug in zip(auth, tracks, strict=True)],
+        ),
+        Target(
+            "GET progress/?updated_since=…",
+            "GET",
+            [{"path": f"/api/v1/progress/?updated_since={since}", "headers": h} for h in auth],
+        ),
+        Target("PATCH progress/{milestone_slug}/", "PATCH", [dict(p, bodies=flip) for p in patches]),
+    ]
+
+
+def web_targets(users: list[Any]) -> list[Target]:
+    from django.conf import settings
+    from django.test import Client
+
+    items = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        items.append({"path": "/dashboard/", "headers": {"Cookie": cookie}})
+    return [Target("GET /dashboard/ (page)", "GET", items)]
+
+
+def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen[Any]:
+    proc = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "careerplan.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            str(log),
+        ],
+        cwd=ROOT,
+    )
+    wait_for_port(port)
+    return proc
+
+
+def start_worker(concurrency: int, log: Path) -> subprocess.Popen[Any]:
+    return subprocess.Popen(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "careerplan",
+            "worker",
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def drain_time(broker: Any, queued: int, worker_log: Path, concurrency: int) -> tuple[float, dict[str, float]]:
+    """Start a worker on a full queue; seconds from its first take to an empty queue, and its peak RSS.
+
+    Timing from the first message taken leaves the worker's start-up out, so
+    the no-op task and the nudges are compared on the same footing.
+    """
+    worker = start_worker(concurrency, worker_log)
+    start = None
+    try:
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline:
+            waiting = broker.llen("celery")
+            unacked = broker.hlen("unacked")
+            if start is None and waiting < queued:
+                start = time.monotonic()
+            if start is not None and waiting == 0 and unacked == 0:
+                break
+            if worker.poll() is not None:
+                raise RuntimeError(f"the Celery worker exited: see {worker_log}")
+            time.sleep(0.02)
+        else:
+            raise RuntimeError("the queue did not drain in 15 minutes")
+        elapsed = time.monotonic() - (start or time.monotonic())
+        memory = {str(pid): peak_rss_mib(pid) for pid in [worker.pid, *children(worker.pid)]}
+    finally:
+        stop(worker)
+    return elapsed, memory
+
+
+def reset_nudges(**prefs: Any) -> None:
+    from django.db import connection
+
+    from accounts.models import ReminderPreferences
+    from tracker.models import Delivery, Notification
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Delivery._meta.db_table}, {Notification._meta.db_table}")
+    ReminderPreferences.objects.update(next_check_at=None, last_nudged_on=None, snoozed_until=None, **prefs)
+
+
+def scan_and_deliver(results: Results, label: str, broker: Any, workdir: Path, concurrency: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker import tasks
+    from tracker.models import Delivery, DeliveryStatus
+
+    broker.delete("celery", "unacked", "unacked_index")
+    started = time.monotonic()
+    with CaptureQueriesContext(connection) as queries:
+        batches = tasks.scan_nudges()
+    scan_seconds = time.monotonic() - started
+    queued = broker.llen("celery")
+    elapsed, memory = drain_time(broker, queued, workdir / "worker.log", concurrency)
+    sent = Delivery.objects.filter(status=DeliveryStatus.SENT).count()
+    failed = Delivery.objects.exclude(status=DeliveryStatus.SENT).count()
+    results.nudges[label] = {
+        "scan_seconds": scan_seconds,
+        "scan_queries": len(queries.captured_queries),
+        "batches": batches,
+        "sent": sent,
+        "not_sent": failed,
+        "deliver_seconds": elapsed,
+        "per_second": sent / elapsed if elapsed else 0.0,
+    }
+    results.memory[f"Celery worker, {label} (peak of its processes)"] = max(memory.values())
+    say(f"{label}: scan {scan_seconds:.1f}s ({batches} batches), {sent} sent in {elapsed:.1f}s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=20, help="measured seconds per endpoint")
+    parser.add_argument("--warmup", type=int, default=5, help="warm-up seconds per endpoint")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--sample", type=int, default=200, help="distinct users the load cycles through")
+    parser.add_argument("--email-users", type=int, default=10_000, help="users in the email delivery stage")
+    parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--celery-concurrency", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        parser.error("run through scripts/bench (it starts PostgreSQL and sets DATABASE_URL)")
+    if not shutil.which("wrk"):
+        parser.error("wrk is not installed (Debian package wrk; scripts/bench installs it)")
+
+    began = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="careerplan-bench-"))
+    results = Results(machine=machine_info())
+    sink = SMTPSink()
+    sink.controller.start()
+    with redis_server() as redis_url:
+        os.environ.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "careerplan.settings",
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                # Plain http on loopback: no TLS proxy in front.
+                "DJANGO_SECURE_COOKIES": "0",
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "REDIS_URL": redis_url,
+                # The throttles stay on (their cache round trip is part of every
+                # request's cost) with limits the load never reaches.
+                "API_THROTTLE_USER": "100000000/min",
+                "API_THROTTLE_ANON": "100000000/min",
+                "JWT_ACCESS_MINUTES": "240",
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(sink.port),
+                "LOG_LEVEL": "WARNING",
+            }
+        )
+        results.settings = {
+            "users": args.users,
+            "clients": args.clients,
+            "seconds": args.seconds,
+            "warmup": args.warmup,
+            "web_workers": args.web_workers,
+            "celery_concurrency": args.celery_concurrency,
+            "sample": args.sample,
+            "email_users": args.email_users,
+        }
+        say("migrating and loading the seed content")
+        manage("migrate", "--noinput", "-v0")
+        manage("seed_content")
+        manage("collectstatic", "--noinput", "-v0")
+        say(f"seed_demo --users {args.users}")
+        started = time.monotonic()
+        seeded = manage("seed_demo", "--users", str(args.users), "--seed", str(args.seed))
+        results.seed = {"seconds": time.monotonic() - started, "summary": seeded.strip().splitlines()[-1]}
+        say(results.seed["summary"])
+
+        import django
+
+        django.setup()
+        results.versions = versions()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        users = sample_users(args.sample, args.seed)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_gunicorn(port, args.web_workers, workdir / "gunicorn.log")
+        try:
+            for group, targets in (("api", api_targets(users)), ("web", web_targets(users))):
+                for target in targets:
+                    check_once(base, target)
+                    run_wrk(base, target, args.warmup, args.clients, workdir)
+                    measured = run_wrk(base, target, args.seconds, args.clients, workdir)
+                    getattr(results, group).append(measured)
+                    say(f"{measured.name}: {measured.rps:.0f} req/s, p95 {measured.p95_ms:.1f} ms")
+            workers = children(server.pid)
+            results.memory["gunicorn web worker (largest)"] = max(peak_rss_mib(pid) for pid in workers)
+        finally:
+            stop(server)
+
+        import redis
+
+        broker = redis.Redis.from_url(redis_url)
+        # The no-op task: the broker round trip and the worker's own overhead per task.
+        from careerplan.celery import ping
+
+        noop_count = 20_000
+        broker.delete("celery", "unacked", "unacked_index")
+        for _ in range(noop_count):
+            ping.delay()
+        elapsed, memory = drain_time(broker, noop_count, workdir / "worker.log", args.celery_concurrency)
+        results.nudges["noop"] = {"tasks": noop_count, "seconds": elapsed, "per_second": noop_count / elapsed}
+        results.memory["Celery worker, no-op tasks (peak of its processes)"] = max(memory.values())
+        say(f"no-op: {noop_count} tasks in {elapsed:.1f}s")
+
+        from accounts.models import ReminderPreferences
+
+        # Every user is due for the "stalled plan" nudge on one channel: a day
+        # of quiet counts as stalled, quiet hours and the digest are off, so
+        # the time of day of the run changes nothing.
+        common = {
+            "enabled": True,
+            "stalled_after_days": 1,
+            "digest_enabled": False,
+            "push_enabled": False,
+            "quiet_start": "00:00",
+            "quiet_end": "00:00",
+        }
+        reset_nudges(email_enabled=False, in_app_enabled=True, **common)
+        scan_and_deliver(results, "in-app", broker, workdir, args.celery_concurrency)
+
+        last_email_user = ReminderPreferences.objects.order_by("user_id").values_list("user_id", flat=True)[
+            min(args.email_users, args.users) - 1
+        ]
+        reset_nudges(email_enabled=True, in_app_enabled=False, **common)
+        ReminderPreferences.objects.filter(user_id__gt=last_email_user).update(enabled=False)
+        scan_and_deliver(results, "email", broker, workdir, args.celery_concurrency)
+        results.nudges["email"]["smtp_received"] = sink.count
+    sink.controller.stop()
+    results.wall_seconds = time.monotonic() - began
+    args.out.write_text(render(results))
+    say(f"wrote {args.out} in {results.wall_seconds / 60:.1f} min")
+    return 0
+
+
+# --- RESULTS.md ------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def render(r: Results) -> str:
+    s = r.settings
+    floor = r.api[0]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (benchmarks/run.py); every figure below comes from that run.",
+        f"The run took {r.wall_seconds / 60:.1f} minutes.",
+        "",
+        "## Machine and versions",
+        "",
+        "| | |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in {**r.machine, **r.versions}.items()],
+        "",
+        f"gunicorn: {s['web_workers']} sync workers; Celery: prefork, concurrency {s['celery_concurrency']}; "
+        f"load: wrk, {s['clients']} connections from a second process on loopback, {s['warmup']} s warm-up then "
+        f"{s['seconds']} s measured per endpoint, cycling through {s['sample']} users' credentials. "
+        "PostgreSQL, Redis, gunicorn, the worker and wrk share the machine's cores.",
+        "",
+        "## 1. Data",
+        "",
+        f"`seed_demo --users {s['users']}`: **{r.seed['seconds']:.1f} s** (target: under 180 s, "
+        f"{verdict(r.seed['seconds'] < 180)}).",
+        "",
+        f"> {r.seed['summary']}",
+        "",
+        "## 2-3. API and web under load",
+        "",
+        "| endpoint | req/s | share of floor | p50 ms | p95 ms | p99 ms | requests | errors | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    targets = {
+        "GET dashboard/": (0.5, 25.0),
+        "GET tracks/{slug}/": (0.5, 25.0),
+        "PATCH progress/{milestone_slug}/": (0.3, None),
+    }
+    for row in [*r.api, *r.web]:
+        share = row.rps / floor.rps
+        goal = targets.get(row.name)
+        if goal is None:
+            text = "floor" if row is floor else "—"
+        else:
+            ok = share >= goal[0] and (goal[1] is None or row.p95_ms < goal[1])
+            wanted = f"≥{goal[0]:.0%} of floor" + (f", p95 <{goal[1]:.0f} ms" if goal[1] else "")
+            text = f"{wanted}: {verdict(ok)}"
+        lines.append(
+            f"| `{row.name}` | {row.rps:,.0f} | {share:.0%} | {row.p50_ms:.1f} | {row.p95_ms:.1f} | "
+            f"{row.p99_ms:.1f} | {row.requests:,} | {row.errors} | {text} |"
+        )
+    noop = r.nudges["noop"]
+    inapp, email = r.nudges["in-app"], r.nudges["email"]
+    full = 100_000 / max(inapp["per_second"], 1e-9)
+    lines += [
+        "",
+        "## 4. Nudges",
+        "",
+        "Every user was made due for the stalled-plan nudge on one channel (see run.py); the scan ran with no "
+        "worker consuming, then a worker drained the queue. Timings start at the worker's first message.",
+        "",
+        "| stage | figure | target |",
+        "|---|---|---|",
+        f"| scan and fan-out, {s['users']:,} users | **{inapp['scan_seconds']:.1f} s**, {inapp['batches']} batches, "
+        f"{inapp['scan_queries']} SQL queries | under 10 s: {verdict(inapp['scan_seconds'] < 10)} |",
+        f"| in-app delivery | {inapp['sent']:,} sent in **{inapp['deliver_seconds']:.1f} s** = "
+        f"{inapp['per_second']:,.0f}/s ({inapp['not_sent']} not sent) | 100,000 under 60 s: "
+        f"{verdict(full < 60)} (at this rate {full:.0f} s) |",
+        f"| email delivery to a local SMTP sink, {s['email_users']:,} users | {email['sent']:,} sent in "
+        f"{email['deliver_seconds']:.1f} s = **{email['per_second']:,.0f}/s**; the sink received "
+        f"{email['smtp_received']:,} | — |",
+        f"| no-op Celery task, same broker | {noop['tasks']:,} in {noop['seconds']:.1f} s = "
+        f"**{noop['per_second']:,.0f} tasks/s** | the broker's floor |",
+        "",
+        f"In-app deliveries per second are {inapp['per_second'] / noop['per_second']:.1f}x the no-op task rate "
+        f"(one task carries a batch of users), email {email['per_second'] / noop['per_second']:.2f}x.",
+        "",
+        "## 5. Peak memory (VmHWM)",
+        "",
+        "| process | peak RSS |",
+        "|---|---:|",
+        *[f"| {name} | {mib:.0f} MiB |" for name, mib in r.memory.items()],
+        "",
+    ]
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text().rstrip(), ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

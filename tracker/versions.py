@@ -1,0 +1,121 @@
+"""Version stamps that tell a cached answer it is stale: one for the catalogue, one per user's plan.
+
+The hot reads (a track's page in the API, a user's dashboard) are cached
+under a key that includes the current stamp, so nothing is ever deleted: a
+change writes a new stamp and the old entries are simply never asked for
+again (they expire on their own). A stamp is a random token rather than a
+counter so that a stamp lost with the cache (Redis restarted, an eviction)
+can never come back equal to one that old entries were stored under.
+
+Why this is safe against a read racing a write: a reader takes the stamp
+before it reads the database, and a writer sets a new stamp both at once and
+again after its transaction commits. A reader that saw the old stamp may
+store an answer computed from old data, but only under the old stamp, which
+nobody reads once the commit has replaced it.
+
+The cache is a speed-up, never a dependency: if it is unreachable, readers
+compute the answer and writers go on (an error is logged), and the time to
+live bounds how long an answer cached before an outage can be served after.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+CATALOGUE_KEY = "catalogue:stamp"
+# Long enough to pay off, short enough that an answer cached before a cache
+# outage (when a writer could not set a new stamp) is not served for long.
+ANSWER_TTL = 10 * 60
+STAMP_TTL = 24 * 60 * 60
+
+
+def _plan_key(user_id: int) -> str:
+    return f"plan:{user_id}:stamp"
+
+
+def _new_stamps(keys: list[str]) -> None:
+    try:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=STAMP_TTL)
+    except Exception:  # the cache is down: readers compute, and the TTL bounds staleness
+        logger.warning("could not renew cache stamps %s", keys, exc_info=True)
+
+
+def _renew(keys: list[str]) -> None:
+    """A new stamp now and again once the transaction commits (see the module docstring)."""
+    _new_stamps(keys)
+    transaction.on_commit(lambda: _new_stamps(keys))
+
+
+def catalogue_changed() -> None:
+    """Call after any change to tracks, levels, steps, milestones, resources or prerequisites."""
+    _renew([CATALOGUE_KEY])
+
+
+def plans_changed(user_ids: Iterable[int]) -> None:
+    """Call after any change to these users' enrollments, progress or history."""
+    keys = [_plan_key(pk) for pk in set(user_ids)]
+    if keys:
+        _renew(keys)
+
+
+def _stamps(keys: list[str]) -> list[str]:
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        # add(), not set(): of two readers creating a stamp at once, one wins
+        # and the other's answer lands under a stamp nobody reads. Harmless.
+        for key, stamp in missing.items():
+            cache.add(key, stamp, timeout=STAMP_TTL)
+        found.update(cache.get_many(list(missing)))
+    return [str(found.get(key, "")) for key in keys]
+
+
+def cached(name: str, compute: Callable[[], T], *, user_id: int | None = None, extra: str = "") -> T:
+    """``compute()``'s answer, cached under the catalogue's stamp (and ``user_id``'s plan stamp).
+
+    ``extra`` holds whatever else the answer depends on (a slug, the user's
+    local date and time zone).
+    """
+    keys = [CATALOGUE_KEY] + ([_plan_key(user_id)] if user_id is not None else [])
+    try:
+        key = ":".join([name, extra, *_stamps(keys), str(user_id or "")])
+        hit = cache.get(key)
+    except Exception:
+        logger.warning("cache unreachable; computing %s", name, exc_info=True)
+        return compute()
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    answer = compute()
+    try:
+        cache.set(key, answer, timeout=ANSWER_TTL)
+    except Exception:
+        logger.warning("could not cache %s", name, exc_info=True)
+    return answer
+
+
+def connect_receivers(catalogue_models: Iterable[type[Any]], plan_models: Iterable[type[Any]]) -> None:
+    """Renew stamps on every save and delete of these models (see tracker.signals)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def on_catalogue(sender: Any, **kwargs: Any) -> None:
+        catalogue_changed()
+
+    def on_plan(sender: Any, instance: Any, **kwargs: Any) -> None:
+        plans_changed([instance.user_id])
+
+    for model in catalogue_models:
+        for signal in (post_save, post_delete):
+            signal.connect(on_catalogue, sender=model, weak=False, dispatch_uid=f"catalogue-stamp-{model.__name__}")
+    for model in plan_models:
+        for signal in (post_save, post_delete):
+            signal.connect(on_plan, sender=model, weak=False, dispatch_uid=f"plan-stamp-{model.__name__}")
