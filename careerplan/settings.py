@@ -1,11 +1,11 @@
-"""Settings for CareerPlan.
+"""Settings for CareerPlan: the base every environment starts from.
 
 Every setting that differs between a laptop and production comes from the
 environment (12-factor, read with django-environ). The defaults are the
 "embedded" ones `make run` uses: SQLite and a Celery broker on the file
 system, so a newcomer needs no server. A bad value fails at start-up with the
-variable's name, and production (DEBUG off) refuses to start without its
-secrets.
+variable's name, and with DEBUG off it refuses to start without a secret key.
+Production runs careerplan.settings_production, which builds on this module.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,12 +74,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
+    "csp",
     "accounts",
     "tracker",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,6 +184,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds a cached answer (a track in the API, a user's dashboard) is kept;
+# a change makes it stale at once whatever this says (tracker.versions). 0 turns
+# that caching off, e.g. to compare (make bench does).
+READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", default=600)
 
 # --- Email ----------------------------------------------------------------
 EMAIL_BACKEND = env.str(
@@ -353,14 +360,29 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# --- Security in production ----------------------------------------------
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# --- Browser security ----------------------------------------------------
+# In every environment, so development and the suite meet the policy
+# production sends: a page that breaks under it breaks on a laptop first.
+# Every script and stylesheet is a file the app serves: no inline <script>,
+# no on* handler, no style="" attribute, and htmx is told not to inject its
+# own <style> (the htmx-config meta tag in templates/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Swagger UI's stylesheet draws its icons as data: URIs.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# No script reads the CSRF cookie: htmx sends the token from the page
+# (hx-headers on <body>), the admin and allauth post it in their forms, and
+# DRF's browsable API and Swagger UI are given it in their templates.
+CSRF_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from careerplan import health
+
 urlpatterns = [
+    # For load balancers: no login, no throttle, no trailing slash (the usual probe paths).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("careerplan.api_urls")),
     path("accounts/", include("allauth.urls")),
