@@ -236,6 +236,7 @@ class Results:
     seed: dict[str, Any] = field(default_factory=dict)
     api: list[LoadResult] = field(default_factory=list)
     web: list[LoadResult] = field(default_factory=list)
+    uncached: list[LoadResult] = field(default_factory=list)
     nudges: dict[str, Any] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
@@ -346,7 +347,7 @@ def web_targets(users: list[Any]) -> list[Target]:
     return [Target("GET /dashboard/ (page)", "GET", items)]
 
 
-def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen[Any]:
+def start_gunicorn(port: int, workers: int, log: Path, **env: str) -> subprocess.Popen[Any]:
     proc = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -361,6 +362,7 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen[Any]:
             str(log),
         ],
         cwd=ROOT,
+        env={**os.environ, **env},
     )
     wait_for_port(port)
     return proc
@@ -534,7 +536,8 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         server = start_gunicorn(port, args.web_workers, workdir / "gunicorn.log")
         try:
-            for group, targets in (("api", api_targets(users)), ("web", web_targets(users))):
+            api = api_targets(users)
+            for group, targets in (("api", api), ("web", web_targets(users))):
                 for target in targets:
                     check_once(base, target)
                     run_wrk(base, target, args.warmup, args.clients, workdir)
@@ -543,6 +546,17 @@ def main() -> int:
                     say(f"{measured.name}: {measured.rps:.0f} req/s, p95 {measured.p95_ms:.1f} ms")
             workers = children(server.pid)
             results.memory["gunicorn web worker (largest)"] = max(peak_rss_mib(pid) for pid in workers)
+        finally:
+            stop(server)
+        # The same two reads with the answer cache off: what the cache buys.
+        server = start_gunicorn(port, args.web_workers, workdir / "gunicorn.log", READ_CACHE_SECONDS="0")
+        try:
+            for cached_target in api[1:3]:
+                target = Target(f"{cached_target.name} (cache off)", cached_target.method, cached_target.items)
+                run_wrk(base, target, args.warmup, args.clients, workdir)
+                measured = run_wrk(base, target, args.seconds, args.clients, workdir)
+                results.uncached.append(measured)
+                say(f"{measured.name}: {measured.rps:.0f} req/s, p95 {measured.p95_ms:.1f} ms")
         finally:
             stop(server)
 
@@ -635,7 +649,7 @@ def render(r: Results) -> str:
         "GET tracks/{slug}/": (0.5, 25.0),
         "PATCH progress/{milestone_slug}/": (0.3, None),
     }
-    for row in [*r.api, *r.web]:
+    for row in [*r.api, *r.web, *r.uncached]:
         share = row.rps / floor.rps
         goal = targets.get(row.name)
         if goal is None:
@@ -647,6 +661,14 @@ def render(r: Results) -> str:
         lines.append(
             f"| `{row.name}` | {row.rps:,.0f} | {share:.0%} | {row.p50_ms:.1f} | {row.p95_ms:.1f} | "
             f"{row.p99_ms:.1f} | {row.requests:,} | {row.errors} | {text} |"
+        )
+    by_name = {row.name: row for row in r.api}
+    lines += ["", "What the answer cache (tracker.versions) buys, from the rows above:", ""]
+    for row in r.uncached:
+        on = by_name[row.name.removesuffix(" (cache off)")]
+        lines.append(
+            f"- `{on.name}`: {row.rps:,.0f} → {on.rps:,.0f} req/s ({on.rps / row.rps:.1f}x), "
+            f"p95 {row.p95_ms:.1f} → {on.p95_ms:.1f} ms."
         )
     noop = r.nudges["noop"]
     inapp, email = r.nudges["in-app"], r.nudges["email"]

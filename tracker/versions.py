@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -33,9 +34,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CATALOGUE_KEY = "catalogue:stamp"
-# Long enough to pay off, short enough that an answer cached before a cache
-# outage (when a writer could not set a new stamp) is not served for long.
-ANSWER_TTL = 10 * 60
 STAMP_TTL = 24 * 60 * 60
 
 
@@ -86,6 +84,12 @@ def cached(name: str, compute: Callable[[], T], *, user_id: int | None = None, e
     ``extra`` holds whatever else the answer depends on (a slug, the user's
     local date and time zone).
     """
+    # settings.READ_CACHE_SECONDS: long enough to pay off, short enough that an
+    # answer cached before a cache outage (when a writer could not set a new
+    # stamp) is not served for long.
+    ttl = settings.READ_CACHE_SECONDS
+    if ttl <= 0:
+        return compute()
     keys = [CATALOGUE_KEY] + ([_plan_key(user_id)] if user_id is not None else [])
     try:
         key = ":".join([name, extra, *_stamps(keys), str(user_id or "")])
@@ -97,7 +101,7 @@ def cached(name: str, compute: Callable[[], T], *, user_id: int | None = None, e
         return hit  # type: ignore[no-any-return]
     answer = compute()
     try:
-        cache.set(key, answer, timeout=ANSWER_TTL)
+        cache.set(key, answer, timeout=ttl)
     except Exception:
         logger.warning("could not cache %s", name, exc_info=True)
     return answer
