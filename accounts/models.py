@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 def validate_timezone(value: str) -> None:
@@ -101,6 +102,21 @@ class User(AbstractUser):
             return zoneinfo.ZoneInfo(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
+
+    def revoke_refresh_tokens(self) -> int:
+        """Revoke every API refresh token handed out to this person; returns how many were live.
+
+        Called when the password changes, so a stolen refresh token stops
+        working with the old password. Access tokens are not stored and lapse
+        on their own (``JWT_ACCESS_MINUTES``). ``ignore_conflicts``: a token
+        revoked meanwhile by a concurrent refresh or logout is simply skipped.
+        """
+        # Imported here: the blacklist app's models point back at this user model.
+        from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+        live = OutstandingToken.objects.filter(user=self, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
+        revoked = BlacklistedToken.objects.bulk_create([BlacklistedToken(token=t) for t in live], ignore_conflicts=True)
+        return len(revoked)
 
     def get_full_name(self) -> str:
         return self.name

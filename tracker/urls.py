@@ -16,7 +16,9 @@ urlpatterns = [
     path("plans/<int:pk>/milestones/<slug:slug>/details/", views.milestone_details, name="milestone-details"),
     path("plans/<int:pk>/plan-dates/", views.plan_dates, name="plan-dates"),
     path("plans/<int:pk>/share/", views.share, name="share"),
-    path("shared/<str:token>/", views.shared_plan, name="shared"),
+    # A share token is URL-safe base64 (secrets.token_urlsafe), so a slug; anything else,
+    # a NUL byte included (PostgreSQL refuses it in a query), is a 404 before any lookup.
+    path("shared/<slug:token>/", views.shared_plan, name="shared"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.notifications_read_all, name="inbox-read-all"),
     path("inbox/<int:pk>/read/", views.notification_read, name="notification-read"),

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.exceptions import InvalidToken
@@ -103,7 +104,28 @@ class RefreshTokenSerializer(serializers.Serializer[Any]):
     refresh = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+        "example": "21:00:00",
+        "description": "A local wall-clock time, HH:MM[:SS], with no offset.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the user's own zone.
+
+    OpenAPI's ``format: time`` is RFC 3339's full-time, which demands a UTC
+    offset ("21:00:00Z"); quiet hours have none, so the schema gives a pattern.
+    """
+
+
 class ReminderPreferencesSerializer(serializers.ModelSerializer[ReminderPreferences]):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: LocalTimeField,
+    }
+
     class Meta:
         model = ReminderPreferences
         fields = ReminderPreferences.USER_FIELDS

@@ -89,6 +89,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"code": "invalid", "message": message, "fields": fields}
         return response
     detail = getattr(exc, "detail", None)
+    if isinstance(detail, dict) and "detail" in detail:
+        # simplejwt's token errors carry {"detail", "code", "messages"}: the
+        # sentence and the code are inside.
+        detail = ErrorDetail(str(detail["detail"]), code=str(detail.get("code", "")) or None)
     code = detail.code if isinstance(detail, ErrorDetail) else getattr(exc, "default_code", "error")
     body: dict[str, Any] = {"code": code, "message": str(detail if detail is not None else exc)}
     body.update(getattr(exc, "extra", {}))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.validators import slug_re
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,6 +29,23 @@ from tracker.models import (
     WorkProduct,
 )
 from tracker.progress import EXPIRED, CategoryProgress, StepState, TrackProgress
+
+
+class PublishedTrackField(serializers.SlugRelatedField[CareerTrack]):
+    """A published track named by its slug.
+
+    Text that cannot be a slug is "does not exist" without a query: PostgreSQL
+    refuses a NUL byte in a query parameter outright (a 500, not a 400).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="slug", queryset=CareerTrack.objects.published(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> CareerTrack:
+        if isinstance(data, str) and not slug_re.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
 
 # ---------------------------------------------------------------- tracks
 
@@ -120,9 +140,24 @@ class TrackDetailSerializer(TrackSerializer):
 # ---------------------------------------------------------------- enrollments
 
 
+class EnrollmentStatusField(serializers.ChoiceField):
+    """Written as active, paused or completed; read as any status, archived included (see the schema extension)."""
+
+
+class EnrollmentStatusFieldExtension(OpenApiSerializerFieldExtension):
+    """The response schema lists every status an answer can carry, the request schema the writable ones."""
+
+    target_class = EnrollmentStatusField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        if direction == "response":
+            return build_choice_field(serializers.ChoiceField(choices=EnrollmentStatus.choices))
+        return auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+
+
 class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
-    track = serializers.SlugRelatedField(slug_field="slug", queryset=CareerTrack.objects.published())
-    status = serializers.ChoiceField(
+    track = PublishedTrackField()
+    status = EnrollmentStatusField(
         choices=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED, EnrollmentStatus.COMPLETED],
         required=False,
         help_text="archived is reached with DELETE and shows in lists filtered by status=archived.",
@@ -140,7 +175,7 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
 
 
 class EnrollmentUpdateSerializer(EnrollmentSerializer):
-    track = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[assignment]
+    track: serializers.SlugRelatedField[CareerTrack] = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[assignment]
 
 
 class PlannedDateSerializer(serializers.Serializer[Any]):
@@ -200,9 +235,7 @@ class ProgressUpdateSerializer(serializers.Serializer[Any]):
     evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     target_date = serializers.DateField(required=False, allow_null=True)
-    track = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=CareerTrack.objects.published(),
+    track = PublishedTrackField(
         required=False,
         help_text="Where the milestone was earned, recorded with status done.",
     )

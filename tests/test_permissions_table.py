@@ -1,0 +1,544 @@
+"""Who may open what: every URL of the project against five principals.
+
+The table is checked against the live URLconf (``get_resolver()``): a new
+route without an entry fails ``test_it_has_an_entry_for_every_route``. The
+admin's model routes come from ``admin.site._registry``, each model with its
+entry in ``ADMIN_ACCESS``, so a newly registered ModelAdmin fails too.
+
+The principals: an anonymous visitor; the owner of the plan, progress,
+notification and device the URLs point at; another user; a content editor
+(staff, "Content editors" group); a support staff member (staff, "Support
+staff" group). Each (route, principal) gets one outcome class. Besides the
+status, nobody but the owner (and support staff on the admin pages made for
+them) ever receives the owner's email, notes, evidence link or share token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
+from tracker.models import Delivery, Device, Enrollment, MilestoneProgress, Notification, ProgressEvent
+from tracker.nudges.unsubscribe import make_token
+
+ANONYMOUS, OWNER, OTHER, EDITOR, STAFF = "anonymous", "owner", "other", "editor", "staff"
+# The owner goes last: some of the owner's requests change state (mark read, share, delete a device).
+PRINCIPALS = (ANONYMOUS, OTHER, EDITOR, STAFF, OWNER)
+STAFF_PRINCIPALS = (EDITOR, STAFF)
+
+# Outcome classes. Integers are exact status codes.
+OK = 200
+LOGIN = "redirect to the web login"
+ADMIN_LOGIN = "redirect to the admin login"
+REDIRECT = "redirect elsewhere"
+NOT_FOUND = 404
+FORBIDDEN = 403
+UNAUTHORISED = 401
+NOT_ALLOWED = 405
+
+SECRET_NOTE = "SECRET-NOTE <b>owner's own words</b>"
+SECRET_EVIDENCE = "https://evidence.example.com/owner-secret-certificate"
+DEVICE_TOKEN = "owner-device-push-token-0123456789"
+
+
+@dataclass
+class World:
+    """The owner's plan and everything hanging off it, plus one object per admin model."""
+
+    users: dict[str, Any]
+    plan: Enrollment
+    progress: MilestoneProgress
+    notification: Notification
+    device: Device
+    share_token: str
+    objects: dict[type, Any] = field(default_factory=dict)
+
+    @property
+    def owner(self) -> Any:
+        return self.users[OWNER]
+
+    def secrets(self) -> list[str]:
+        return [self.owner.email, SECRET_NOTE, "SECRET-NOTE", SECRET_EVIDENCE, self.share_token]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # allauth and DRF count requests in the cache; one test's requests must not throttle the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db, owner, other) -> World:
+    editor = UserFactory(email="editor@example.com", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    support = UserFactory(email="support@example.com", is_staff=True)
+    support.groups.add(Group.objects.get(name="Support staff"))
+    track = CareerTrackFactory(slug="data-engineer", name="Data Engineer")
+    milestone = MilestoneFactory(slug="sql", title="SQL")
+    LadderStepFactory(track=track, milestone=milestone, order=1)
+    plan = Enrollment.objects.enroll(owner, track, target_date=date(2099, 1, 1))
+    progress = MilestoneProgress.objects.set_status(owner, milestone, "in_progress", track=track)
+    progress.notes, progress.evidence_url = SECRET_NOTE, SECRET_EVIDENCE
+    progress.save()
+    notification = Notification.objects.create(user=owner, rule="digest", title="Your week")
+    device = Device.objects.create(user=owner, platform="ios", token=DEVICE_TOKEN)
+    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    refresh = RefreshToken.for_user(owner)
+    refresh.blacklist()
+    interval = IntervalSchedule.objects.create(every=15, period=IntervalSchedule.MINUTES)
+    objects = {
+        Group: Group.objects.get(name="Content editors"),
+        EmailAddress: EmailAddress.objects.get(user=owner),
+        OutstandingToken: OutstandingToken.objects.get(jti=refresh["jti"]),
+        BlacklistedToken: BlacklistedToken.objects.get(token__jti=refresh["jti"]),
+        PeriodicTask: PeriodicTask.objects.create(name="table", task="tracker.tasks.scan", interval=interval),
+        IntervalSchedule: interval,
+        CrontabSchedule: CrontabSchedule.objects.create(),
+        SolarSchedule: SolarSchedule.objects.create(event="sunrise", latitude=0, longitude=0),
+        ClockedSchedule: ClockedSchedule.objects.create(clocked_time=timezone.now()),
+        type(owner): owner,
+        type(track): track,
+        type(milestone): milestone,
+        Enrollment: plan,
+        MilestoneProgress: progress,
+        ProgressEvent: ProgressEvent.objects.filter(user=owner).first(),
+        Delivery: Delivery.objects.create(user=owner, rule="digest", period="2026-W01", channel="email"),
+        Notification: notification,
+        Device: device,
+    }
+    return World(
+        users={ANONYMOUS: None, OWNER: owner, OTHER: other, EDITOR: editor, STAFF: support},
+        plan=plan,
+        progress=progress,
+        notification=notification,
+        device=device,
+        share_token=plan.share(),
+        objects=objects,
+    )
+
+
+# --------------------------------------------------------------------------
+# The table
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """One request to a route and what each principal gets."""
+
+    expect: dict[str, Any]
+    method: str = "get"
+    url: Callable[[World], str] | None = None  # default: the route itself
+    data: dict[str, Any] = field(default_factory=dict)
+    api: bool = False
+
+
+def everyone(outcome: Any) -> dict[str, Any]:
+    return dict.fromkeys(PRINCIPALS, outcome)
+
+
+def signed_in(outcome: Any, anonymous: Any = LOGIN) -> dict[str, Any]:
+    return {**everyone(outcome), ANONYMOUS: anonymous}
+
+
+def owner_only(outcome: Any, anonymous: Any = LOGIN) -> dict[str, Any]:
+    """The owner's object: everyone else, staff too, gets 404 (the admin is where staff look)."""
+    return {**everyone(NOT_FOUND), ANONYMOUS: anonymous, OWNER: outcome}
+
+
+def api(outcome: Any, anonymous: Any = UNAUTHORISED) -> dict[str, Any]:
+    return signed_in(outcome, anonymous)
+
+
+def api_owner_only(outcome: Any) -> dict[str, Any]:
+    return owner_only(outcome, anonymous=UNAUTHORISED)
+
+
+def plan_url(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/plans/{w.plan.pk}/{suffix}"
+
+
+WEB: dict[str, list[Check]] = {
+    "/healthz": [Check(everyone(OK))],
+    "/readyz": [Check(everyone(OK))],
+    # --- public pages
+    "/": [Check(everyone(OK))],
+    "/tracks/": [Check(everyone(OK))],
+    "/tracks/<slug:slug>/": [
+        Check(everyone(OK), url=lambda w: "/tracks/data-engineer/"),
+        Check(everyone(NOT_FOUND), url=lambda w: "/tracks/no-such-track/"),
+    ],
+    "/tracks/<slug:slug>/enroll/": [
+        Check(everyone(NOT_ALLOWED), url=lambda w: "/tracks/data-engineer/enroll/"),
+        # Enrolling is each person's own, idempotent action.
+        Check(signed_in(REDIRECT), "post", url=lambda w: "/tracks/data-engineer/enroll/"),
+    ],
+    "/quiz/": [Check(everyone(OK))],
+    # --- signed-in pages
+    "/dashboard/": [Check(signed_in(OK))],
+    "/inbox/": [Check(signed_in(OK))],
+    "/inbox/read-all/": [Check(signed_in(REDIRECT), "post")],
+    "/inbox/<int:pk>/read/": [
+        Check(owner_only(REDIRECT), "post", url=lambda w: f"/inbox/{w.notification.pk}/read/"),
+    ],
+    "/settings/": [Check(signed_in(OK))],
+    "/settings/export/": [Check(signed_in(OK))],
+    "/settings/delete/": [Check(signed_in(OK))],
+    # --- the owner's plan
+    "/plans/<int:pk>/": [Check(owner_only(OK), url=plan_url())],
+    "/plans/<int:pk>/milestones/<slug:slug>/status/": [
+        Check(owner_only(REDIRECT), "post", url=plan_url("milestones/sql/status/"), data={"status": "in_progress"}),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/details/": [
+        Check(
+            owner_only(REDIRECT),
+            "post",
+            url=plan_url("milestones/sql/details/"),
+            data={"m{pk}-notes": SECRET_NOTE, "m{pk}-evidence_url": SECRET_EVIDENCE},
+        ),
+    ],
+    "/plans/<int:pk>/plan-dates/": [
+        Check(owner_only(REDIRECT), "post", url=plan_url("plan-dates/"), data={"target_date": "2099-01-01"}),
+    ],
+    "/plans/<int:pk>/share/": [
+        Check(owner_only(REDIRECT), "post", url=plan_url("share/"), data={"share": "on"}),
+    ],
+    # --- the shared link: open to anyone holding the token, nothing for a guessed one
+    "/shared/<slug:token>/": [
+        Check(everyone(OK), url=lambda w: f"/shared/{w.share_token}/"),
+        Check(everyone(NOT_FOUND), url=lambda w: "/shared/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/"),
+        Check(everyone(NOT_FOUND), url=lambda w: f"/shared/{w.share_token[:-1]}/"),
+    ],
+    # --- one-click unsubscribe: the signed token is the credential; opening it changes nothing
+    "/unsubscribe/<str:channel>/<str:token>/": [
+        Check(everyone(OK), url=lambda w: f"/unsubscribe/email/{make_token(w.owner, 'email')}/"),
+        Check(everyone(400), url=lambda w: f"/unsubscribe/email/{make_token(w.owner, 'email')}x/"),
+        Check(everyone(400), url=lambda w: f"/unsubscribe/push/{make_token(w.owner, 'email')}/"),
+    ],
+    # --- allauth
+    "/accounts/login/": [Check(signed_in(REDIRECT, anonymous=OK))],
+    "/accounts/signup/": [Check(signed_in(REDIRECT, anonymous=OK))],
+    "/accounts/logout/": [Check(signed_in(OK, anonymous=REDIRECT))],
+    "/accounts/inactive/": [Check(everyone(OK))],
+    "/accounts/reauthenticate/": [Check(signed_in(OK))],
+    "/accounts/email/": [Check(signed_in(OK))],
+    "/accounts/confirm-email/": [Check(everyone(OK))],
+    "/accounts/password/change/": [Check(signed_in(OK))],
+    "/accounts/password/set/": [Check(signed_in(REDIRECT))],
+    "/accounts/password/reset/": [Check(everyone(OK))],
+    "/accounts/password/reset/done/": [Check(everyone(OK))],
+    "/accounts/password/reset/key/done/": [Check(everyone(OK))],
+    "/accounts/login/code/confirm/": [Check(signed_in(REDIRECT))],
+    r"/accounts/^confirm-email/(?P<key>[-:\w]+)/$": [
+        Check(everyone(OK), url=lambda w: "/accounts/confirm-email/guessed-key/"),
+    ],
+    r"/accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": [
+        Check(everyone(OK), url=lambda w: "/accounts/password/reset/key/1-guessed-key/"),
+    ],
+}
+
+API: dict[str, list[Check]] = {
+    "/api/v1/auth/register/": [Check(everyone(400), "post", api=True)],
+    "/api/v1/auth/token/": [Check(everyone(400), "post", api=True)],
+    "/api/v1/auth/token/refresh/": [Check(everyone(400), "post", api=True)],
+    "/api/v1/auth/logout/": [Check(everyone(400), "post", api=True)],
+    "/api/v1/me/": [Check(api(OK), api=True)],
+    "/api/v1/me/export/": [Check(api(OK), api=True)],
+    "/api/v1/tracks/": [Check(everyone(OK), api=True)],
+    "/api/v1/tracks/<slug:slug>/": [Check(everyone(OK), url=lambda w: "/api/v1/tracks/data-engineer/", api=True)],
+    "/api/v1/enrollments/": [Check(api(OK), api=True)],
+    "/api/v1/enrollments/<int:pk>/": [
+        Check(api_owner_only(OK), url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/", api=True),
+    ],
+    "/api/v1/enrollments/<int:pk>/plan/": [
+        Check(
+            api_owner_only(OK),
+            "post",
+            url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/plan/",
+            api=True,
+        ),
+    ],
+    "/api/v1/progress/": [Check(api(OK), api=True)],
+    # The milestone is public catalogue: each caller reads their own state on it
+    # (asserted below: nobody else gets the owner's notes or evidence).
+    "/api/v1/progress/<slug:milestone_slug>/": [Check(api(OK), url=lambda w: "/api/v1/progress/sql/", api=True)],
+    "/api/v1/dashboard/": [Check(api(OK), api=True)],
+    "/api/v1/notifications/": [Check(api(OK), api=True)],
+    "/api/v1/notifications/read-all/": [Check(api(OK), "post", api=True)],
+    "/api/v1/notifications/<int:pk>/read/": [
+        Check(api_owner_only(OK), "post", url=lambda w: f"/api/v1/notifications/{w.notification.pk}/read/", api=True),
+    ],
+    "/api/v1/devices/": [Check(api(400), "post", api=True)],
+    "/api/v1/devices/<int:pk>/": [
+        Check(api_owner_only(204), "delete", url=lambda w: f"/api/v1/devices/{w.device.pk}/", api=True),
+    ],
+    "/api/v1/role-fit/": [Check(everyone(400), "post", api=True)],
+    "/api/v1/ping/": [Check(api(OK), api=True)],
+    "/api/v1/schema/": [Check(everyone(OK), api=True)],
+    "/api/v1/docs/": [Check(everyone(OK))],
+    "/api/v1/^": [Check(everyone(NOT_FOUND), url=lambda w: "/api/v1/no-such-endpoint/", api=True)],
+}
+
+
+def everyone_but_staff(outcome: Any) -> dict[str, Any]:
+    return {p: outcome for p in PRINCIPALS if p not in STAFF_PRINCIPALS}
+
+
+def staff_only(outcome: Any, editor: Any = None, staff: Any = None) -> dict[str, Any]:
+    """An admin page: non-staff are sent to the admin's login."""
+    expect = everyone(ADMIN_LOGIN)
+    expect[EDITOR] = outcome if editor is None else editor
+    expect[STAFF] = outcome if staff is None else staff
+    return expect
+
+
+ADMIN_SITE: dict[str, list[Check]] = {
+    "/admin/": [Check(staff_only(OK))],
+    # Anyone may see the admin's login form; staff already signed in are sent on to the index.
+    "/admin/login/": [Check(staff_only(REDIRECT) | everyone_but_staff(OK))],
+    # Logging out takes a POST; a GET from someone not signed in to the admin is sent to it.
+    "/admin/logout/": [Check(staff_only(NOT_ALLOWED) | everyone_but_staff(REDIRECT))],
+    "/admin/password_change/": [Check(staff_only(OK))],
+    "/admin/password_change/done/": [Check(staff_only(OK))],
+    "/admin/autocomplete/": [Check(staff_only(FORBIDDEN))],
+    "/admin/jsi18n/": [Check(staff_only(OK))],
+    "/admin/r/<path:content_type_id>/<path:object_id>/": [
+        Check(staff_only(REDIRECT), url=lambda w: view_on_site_url(w)),
+    ],
+    # An app's index lists only what the person may see; an app with nothing for them is a 404.
+    r"/admin/^(?P<app_label>auth|account|token_blacklist|django_celery_beat|accounts|tracker)/$": [
+        Check(staff_only(OK), url=lambda w: "/admin/tracker/"),
+        Check(staff_only(NOT_FOUND, staff=OK), url=lambda w: "/admin/accounts/"),
+        Check(staff_only(NOT_FOUND), url=lambda w: "/admin/auth/"),
+    ],
+    "/admin/(?P<url>.*)$": [Check(staff_only(NOT_FOUND), url=lambda w: "/admin/no/such/page/")],
+    "/admin/tracker/careertrack/import/": [Check(staff_only(OK, staff=FORBIDDEN))],
+    "/admin/accounts/user/<id>/password/": [
+        Check(staff_only(FORBIDDEN), url=lambda w: f"/admin/accounts/user/{w.owner.pk}/password/"),
+    ],
+}
+
+
+def view_on_site_url(w: World) -> str:
+    from django.contrib.contenttypes.models import ContentType
+
+    track = w.objects[type(w.plan.track)]
+    return f"/admin/r/{ContentType.objects.get_for_model(track).pk}/{track.pk}/"
+
+
+# What each admin principal may do with each registered model, as the groups
+# made by migration 0002 grant it. Plans, progress and history are read-only
+# for everybody (ReadOnlyAdmin); content editors never see users or progress.
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ADMIN_ACCESS: dict[str, dict[str, set[str]]] = {
+    "auth.group": {},
+    "account.emailaddress": {},
+    "token_blacklist.outstandingtoken": {},
+    "token_blacklist.blacklistedtoken": {},
+    "django_celery_beat.periodictask": {},
+    "django_celery_beat.clockedschedule": {},
+    "django_celery_beat.crontabschedule": {},
+    "django_celery_beat.solarschedule": {},
+    "django_celery_beat.intervalschedule": {},
+    "accounts.user": {STAFF: {VIEW}},
+    "tracker.careertrack": {EDITOR: {VIEW, ADD, CHANGE, DELETE}},
+    "tracker.milestone": {EDITOR: {VIEW, ADD, CHANGE, DELETE}},
+    "tracker.enrollment": {STAFF: {VIEW}},
+    "tracker.milestoneprogress": {STAFF: {VIEW}},
+    "tracker.progressevent": {STAFF: {VIEW}},
+    "tracker.delivery": {},
+    "tracker.notification": {},
+    "tracker.device": {},
+}
+
+
+def _admin_model_checks() -> dict[str, list[Check]]:
+    checks: dict[str, list[Check]] = {}
+    for model in admin.site._registry:
+        opts = model._meta
+        label = f"{opts.app_label}.{opts.model_name}"
+        if label not in ADMIN_ACCESS:
+            continue  # reported by test_it_has_an_entry_for_every_route
+        may = ADMIN_ACCESS[label]
+
+        def page(*actions: str, may: dict[str, set[str]] = may) -> dict[str, Any]:
+            return staff_only(
+                OK,
+                editor=OK if may.get(EDITOR, set()) & set(actions) else FORBIDDEN,
+                staff=OK if may.get(STAFF, set()) & set(actions) else FORBIDDEN,
+            )
+
+        def object_url(suffix: str, model: type = model) -> Callable[[World], str]:
+            return lambda w: f"/admin/{model._meta.app_label}/{model._meta.model_name}/{w.objects[model].pk}/{suffix}"
+
+        base = f"/admin/{opts.app_label}/{opts.model_name}/"
+        checks[base] = [Check(page(VIEW, CHANGE))]
+        checks[f"{base}add/"] = [Check(page(ADD))]
+        checks[f"{base}<path:object_id>/change/"] = [Check(page(VIEW, CHANGE), url=object_url("change/"))]
+        checks[f"{base}<path:object_id>/history/"] = [Check(page(VIEW, CHANGE), url=object_url("history/"))]
+        checks[f"{base}<path:object_id>/delete/"] = [Check(page(DELETE), url=object_url("delete/"))]
+        # The bare object URL redirects to its change page, for any staff member.
+        checks[f"{base}<path:object_id>/"] = [Check(staff_only(REDIRECT), url=object_url(""))]
+    return checks
+
+
+TABLE: dict[str, list[Check]] = {**WEB, **API, **ADMIN_SITE, **_admin_model_checks()}
+
+
+def live_routes() -> set[str]:
+    """Every route of the live URLconf, as ``prefix + pattern`` strings."""
+
+    def walk(patterns: list[Any], prefix: str) -> Any:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    return set(walk(get_resolver().url_patterns, "/"))
+
+
+def test_it_has_an_entry_for_every_route():
+    """A new URL (or a newly registered ModelAdmin) must be added to the table, and no entry is stale."""
+    assert {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry} == set(ADMIN_ACCESS)
+    assert live_routes() == set(TABLE)
+
+
+def test_every_entry_names_an_outcome_for_every_principal():
+    """No (route, principal) pair is left unspecified."""
+    for route, checks in TABLE.items():
+        for check in checks:
+            assert set(check.expect) == set(PRINCIPALS), route
+
+
+# --------------------------------------------------------------------------
+# Running it
+# --------------------------------------------------------------------------
+
+
+def client_for(world: World, principal: str, api: bool) -> Client:
+    user = world.users[principal]
+    if api:
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+        return client
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def outcome_of(response: Any) -> Any:
+    if response.status_code in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith("/accounts/login/"):
+            return LOGIN
+        if location.startswith("/admin/login/"):
+            return ADMIN_LOGIN
+        return REDIRECT
+    return response.status_code
+
+
+def body_of(response: Any) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", "replace")
+
+
+def _data(check: Check, world: World) -> dict[str, Any]:
+    milestone_pk = world.progress.milestone_id
+    return {key.replace("{pk}", str(milestone_pk)): value for key, value in check.data.items()}
+
+
+# The pages made for support staff to look at people's plans.
+SUPPORT_PAGES = ("/admin/accounts/user/", "/admin/tracker/enrollment/", "/admin/tracker/milestoneprogress/")
+SUPPORT_PAGES += ("/admin/tracker/progressevent/",)
+
+
+@pytest.mark.parametrize("route", sorted(TABLE))
+def test_each_principal_gets_the_expected_outcome_and_nothing_of_the_owners(world, route):
+    """Status per principal as in the table; no one but the owner sees the owner's private data."""
+    failures = []
+    for check in TABLE[route]:
+        url = check.url(world) if check.url else route
+        for principal in PRINCIPALS:
+            client = client_for(world, principal, check.api)
+            kwargs = {"format": "json"} if check.api and check.method != "get" else {}
+            response = getattr(client, check.method)(url, _data(check, world), **kwargs)
+            got = outcome_of(response)
+            if got != check.expect[principal]:
+                failures.append(
+                    f"{check.method.upper()} {url} as {principal}: {got!r}, expected {check.expect[principal]!r}"
+                )
+            if principal == OWNER or (principal == STAFF and url.startswith(SUPPORT_PAGES)):
+                continue
+            body = body_of(response)
+            leaked = [s for s in world.secrets() if s in body]
+            if leaked:
+                failures.append(f"{check.method.upper()} {url} as {principal} shows {leaked}")
+    assert not failures, "\n".join(failures)
+
+
+# --------------------------------------------------------------------------
+# The two promises the table's outcomes alone do not spell out
+# --------------------------------------------------------------------------
+
+
+def test_it_never_shows_a_content_editor_anyones_progress(world):
+    """Not in the admin, not on the web, not through the API: the editor only ever gets their own (empty) state."""
+    editor = Client()
+    editor.force_login(world.users[EDITOR])
+    for model in ("enrollment", "milestoneprogress", "progressevent", "delivery", "notification"):
+        assert editor.get(f"/admin/tracker/{model}/").status_code == 403, model
+    assert editor.get("/admin/accounts/user/").status_code == 403
+    assert editor.get(f"/plans/{world.plan.pk}/").status_code == 404
+    api_client = client_for(world, EDITOR, api=True)
+    state = api_client.get("/api/v1/progress/sql/").json()
+    assert (state["status"], state["notes"], state["evidence_url"]) == ("not_started", "", "")
+    assert api_client.get(f"/api/v1/enrollments/{world.plan.pk}/").status_code == 404
+    assert api_client.get("/api/v1/progress/?track=data-engineer").json()["results"][0]["notes"] == ""
+
+
+def test_a_shared_link_shows_the_plan_and_nothing_private_and_dies_when_revoked(world, client):
+    """The shared page promises progress, never the email; notes and evidence stay private too."""
+    token = world.share_token
+    # 32 random bytes (256 bits), URL-safe: not guessable, and a fresh one each time it is turned on.
+    assert len(token) >= 43
+    body = client.get(f"/shared/{token}/").content.decode()
+    assert "Data Engineer" in body
+    assert "SQL" in body
+    assert "In progress" in body
+    assert "Olive Owner" in body  # the display name is what the page shows instead of the email
+    for private in world.secrets():
+        assert private not in body
+    assert client.get(f"/shared/{token.swapcase()}/").status_code == 404
+    world.plan.unshare()
+    assert client.get(f"/shared/{token}/").status_code == 404
+    assert world.plan.share() != token
+    world.plan.status = "archived"
+    world.plan.save()
+    assert client.get(f"/shared/{world.plan.share_token}/").status_code == 404
