@@ -186,8 +186,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds a cached answer (a track in the API, a user's dashboard) is kept;
 # a change makes it stale at once whatever this says (tracker.versions). 0 turns
-# that caching off, e.g. to compare (make bench does).
-READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", default=600)
+# that caching off, e.g. to compare (make bench does). Off by default without
+# Redis: each process's memory cache would hold its own stamps, and a change
+# made in one web process would not reach another.
+READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", default=600 if REDIS_URL else 0)
 
 # --- Email ----------------------------------------------------------------
 EMAIL_BACKEND = env.str(

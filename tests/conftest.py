@@ -15,6 +15,10 @@ def pytest_configure(config):
     # Serve static files straight from the app folders, as in development, so
     # live-server tests need no collectstatic.
     settings.WHITENOISE_USE_FINDERS = True
+    # The answer cache (tracker.versions) is off by default without Redis; the
+    # suite is one process with one memory cache, so turn it on: every test
+    # that changes data and reads it back then checks that the change shows.
+    settings.READ_CACHE_SECONDS = 600
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.factories import CareerTrackFactory, EnrollmentFactory, LadderStepFactory, MilestoneFactory
 from tracker.models import MilestoneProgress
@@ -52,7 +53,7 @@ def test_it_shows_progress_made_through_the_api_at_once(api, plan):
 def test_it_shows_planned_dates_and_a_paused_or_archived_plan_at_once(api, owner, plan):
     enrollment, _ = plan
     entry(api)
-    enrollment.target_date = dt.date.today() + dt.timedelta(days=60)
+    enrollment.target_date = timezone.localdate() + dt.timedelta(days=60)
     enrollment.save()
     enrollment.plan_dates()  # a bulk write, which renews the stamp itself
     assert all(item["target_date"] for item in entry(api)["next_up"])
