@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost, so a view's database error meets it first: 503, not 500.
+    "careerplan.outage.DatabaseUnavailableMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -273,7 +275,9 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Verification mail goes through EMAIL_BACKEND: the console in development.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CareerPlan] "
-# Throttles on the costly or guessable actions (allauth counts them in the cache).
+# Throttles on the costly or guessable actions (allauth counts them in the cache;
+# sign-in skips them while Redis is down: accounts.signin).
+ACCOUNT_ADAPTER = "accounts.signin.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("ACCOUNT_RATE_LIMIT_LOGIN", default="30/m/ip"),
     "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
@@ -305,11 +309,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tracker.api.throttling.AnonThrottle",
+        "tracker.api.throttling.UserThrottle",
     ],
     # Counted in the default cache: Redis when REDIS_URL is set, so every
-    # server process shares one count.
+    # server process shares one count. They let requests through while Redis
+    # is down (tracker.api.throttling).
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),

@@ -6,17 +6,26 @@ attempts spread over several processes or machines add up. Windows are fixed
 atomic ``incr``, never read-modify-write. Both the client address and the
 email are counted: one stops a guesser trying many accounts, the other a
 botnet trying one account.
+
+While the cache is unreachable the lockout fails open, like the throttles
+(tracker.api.throttling): an attempt is allowed when its counts cannot be
+read, and a failure that cannot be counted is logged. Passwords are still
+checked; only the brute-force brake is off until Redis returns.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
+
+logger = logging.getLogger(__name__)
 
 
 class LoginLockout:
@@ -34,16 +43,23 @@ class LoginLockout:
 
     def wait(self) -> int | None:
         """Seconds until another attempt may be made, or None while under the limit."""
-        counts = cache.get_many(self.keys)
+        try:
+            counts = cache.get_many(self.keys)
+        except RedisError:
+            logger.warning("login lockout: the cache is unreachable; allowing the attempt")
+            return None
         if any(int(count) >= self.limit for count in counts.values()):
             return self.retry_after
         return None
 
     def record_failure(self) -> None:
-        for key in self.keys:
-            # add() is a no-op when the key exists; incr() is atomic in Redis.
-            cache.add(key, 0, timeout=self.window + 1)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=self.window + 1)
+        try:
+            for key in self.keys:
+                # add() is a no-op when the key exists; incr() is atomic in Redis.
+                cache.add(key, 0, timeout=self.window + 1)
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.add(key, 1, timeout=self.window + 1)
+        except RedisError:
+            logger.warning("login lockout: the cache is unreachable; this failure is not counted")
