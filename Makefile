@@ -8,12 +8,13 @@ PY     := $(BIN)/python
 TEST_SYSTEM_PACKAGES := redis-server:redis-server chromium:chromium npm:npm
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench lint check bootstrap clean
+.PHONY: help run test bench soak lint check bootstrap clean
 
 help:
 	@echo "make run    set everything up and run web + worker + beat on http://127.0.0.1:8000"
 	@echo "make test   set everything up and run linters and the whole test suite"
 	@echo "make bench  measure CareerPlan at 100,000 users; writes benchmarks/RESULTS.md"
+	@echo "make soak   10 minutes of steady mixed load; writes benchmarks/SOAK.md"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CareerPlan needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -62,6 +63,10 @@ test: $(VENV)/.dev-installed .env
 # PostgreSQL, Redis, gunicorn, a Celery worker and wrk on this machine; about 10 minutes.
 bench: $(VENV)/.dev-installed .env
 	scripts/bench $(BENCH_ARGS)
+
+# The same servers plus beat-like scans, a steady mixed load for 10 minutes.
+soak: $(VENV)/.dev-installed .env
+	scripts/soak $(SOAK_ARGS)
 
 # axe-core for the browser tests, exactly as package-lock.json pins it.
 node_modules/.installed: package.json package-lock.json
