@@ -3,21 +3,24 @@
 Everything here is computed from three bulk queries however many tracks and
 milestones there are: the visible ladder steps of the tracks (with milestone
 and level), their active prerequisites, and the user's progress rows. The
-dashboard, the API and the nudges all read through ``progress_for_enrollments``
-so they agree on what "done", "expired" and "next up" mean.
+dashboard, the API and the nudges all compute through ``progress_from_rows``
+(``progress_for_enrollments`` reads one user's rows for it; the nudges read a
+whole batch of users' rows at once), so they agree on what "done", "expired"
+and "next up" mean.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from . import versions
 from .models import (
     SETTLED,
     Category,
@@ -33,7 +36,12 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 EXPIRED = "expired"
+# The statuses whose events make a week count in a streak (started or finished something).
+STREAK_STATUSES = (Status.IN_PROGRESS, Status.DONE)
 NEXT_UP_LIMIT = 5
+# Read once: going through the enum for each plan's categories showed up in
+# the nudges' profile (thousands of plans per scan).
+CATEGORY_CHOICES = tuple(Category.choices)
 UPCOMING_DAYS = 14
 
 
@@ -121,7 +129,18 @@ def _percent(done: int, total: int, skipped: int) -> int:
 
 
 def steps_for_tracks(track_ids: Sequence[int]) -> dict[int, list[LadderStep]]:
-    """Visible steps of each track in ladder order, prerequisites prefetched (2 queries)."""
+    """Visible steps of each track in ladder order, prerequisites prefetched.
+
+    Two queries at most, and none while this process holds the tracks' steps
+    from an earlier call and the catalogue has not changed since
+    (``tracker.versions.held_per_track``). The steps and their milestones are
+    shared with other requests: read them, never change them.
+    """
+    held = versions.held_per_track("ladder-steps", track_ids, _read_steps)
+    return {track_id: list(held[track_id]) for track_id in track_ids}
+
+
+def _read_steps(track_ids: Sequence[int]) -> dict[int, list[LadderStep]]:
     steps = (
         LadderStep.objects.visible()
         .filter(track_id__in=track_ids)
@@ -149,9 +168,41 @@ def progress_for_enrollments(
         return {}
     by_track = steps_for_tracks(sorted({e.track_id for e in enrollments}))
     rows = {p.milestone_id: p for p in MilestoneProgress.objects.filter(user=user).select_related("earned_in")}
-    milestones = {s.milestone_id: s.milestone for steps in by_track.values() for s in steps}
+    return progress_from_rows(enrollments, by_track, rows, today)
+
+
+def progress_from_rows(
+    enrollments: Sequence[Enrollment],
+    steps_by_track: dict[int, list[LadderStep]],
+    rows: dict[int, MilestoneProgress],
+    today: date,
+    prerequisites: dict[int, list[Milestone]] | None = None,
+) -> dict[int, TrackProgress]:
+    """``{enrollment.pk: TrackProgress}`` of one user from steps and progress rows already read (no queries).
+
+    For callers that read many users at once (the nudges read a whole batch
+    of users with one query per table): ``steps_by_track`` may hold other
+    users' tracks too, ``rows`` are this user's progress rows by milestone id,
+    and ``prerequisites`` (from ``prerequisites_by_milestone``) may be worked
+    out once for them all.
+    """
+    own_steps = {track_id: steps_by_track[track_id] for track_id in {e.track_id for e in enrollments}}
+    # Only the user's own tracks' milestones, as progress_for_enrollments
+    # reads them, so a shared steps_by_track changes nothing.
+    milestones = {s.milestone_id: s.milestone for steps in own_steps.values() for s in steps}
+    if prerequisites is None:
+        prerequisites = prerequisites_by_milestone(own_steps)
     status_of = {mid: _effective_status(rows.get(mid), milestones.get(mid), today) for mid in rows}
-    return {e.pk: _track_progress(e, by_track[e.track_id], rows, status_of, today) for e in enrollments}
+    return {
+        e.pk: _track_progress(e, steps_by_track[e.track_id], rows, status_of, prerequisites, today) for e in enrollments
+    }
+
+
+def prerequisites_by_milestone(steps_by_track: dict[int, list[LadderStep]]) -> dict[int, list[Milestone]]:
+    """The active prerequisites of each step's milestone (prefetched by ``steps_for_tracks``), by milestone id."""
+    # Each .all() makes a related manager: done once per milestone here
+    # rather than once per step of every user's plan.
+    return {s.milestone_id: list(s.milestone.prerequisites.all()) for steps in steps_by_track.values() for s in steps}
 
 
 def _effective_status(row: MilestoneProgress | None, milestone: Milestone | None, today: date) -> str:
@@ -169,21 +220,19 @@ def _track_progress(
     steps: list[LadderStep],
     rows: dict[int, MilestoneProgress],
     status_of: dict[int, str],
+    prerequisites: dict[int, list[Milestone]],
     today: date,
 ) -> TrackProgress:
-    categories = {c.value: CategoryProgress(c.value, c.label) for c in Category}
+    categories = {value: CategoryProgress(value, label) for value, label in CATEGORY_CHOICES}
     result = TrackProgress(enrollment=enrollment, items=[], by_category=[], today=today)
     horizon = today + timedelta(days=UPCOMING_DAYS)
+    # A prerequisite is met when done (even if since expired: the skill
+    # stays) or skipped.
+    met = (*SETTLED, EXPIRED)
     for step in steps:
         row = rows.get(step.milestone_id)
         status = status_of.get(step.milestone_id, Status.NOT_STARTED)
-        # A prerequisite is met when done (even if since expired: the skill
-        # stays) or skipped.
-        missing = [
-            p
-            for p in step.milestone.prerequisites.all()
-            if status_of.get(p.pk, Status.NOT_STARTED) not in (*SETTLED, EXPIRED)
-        ]
+        missing = [p for p in prerequisites[step.milestone_id] if status_of.get(p.pk, Status.NOT_STARTED) not in met]
         item = StepState(
             step=step,
             progress=row,
@@ -223,18 +272,38 @@ def weekly_streak(user: User, today: date | None = None) -> int:
     """
     tz = user.tzinfo
     today = today or timezone.localdate(timezone.now(), tz)
-    this_monday = today - timedelta(days=today.weekday())
-    # Two years of history is enough to count any realistic streak and keeps
-    # the read bounded for long-time users.
-    since = this_monday - timedelta(weeks=104)
     stamps = ProgressEvent.objects.filter(
         user=user,
-        to_status__in=[Status.IN_PROGRESS, Status.DONE],
-        created_at__date__gte=since - timedelta(days=1),
+        to_status__in=STREAK_STATUSES,
+        created_at__date__gte=streak_history_start(today),
     ).values_list("created_at", flat=True)
+    return streak_from_stamps(stamps, tz, today)
+
+
+def streak_history_start(today: date) -> date:
+    """The earliest date (in the current time zone, as ``created_at__date``) whose events a streak reads."""
+    # Two years of history is enough to count any realistic streak and keeps
+    # the read bounded for long-time users.
+    this_monday = today - timedelta(days=today.weekday())
+    return this_monday - timedelta(weeks=104) - timedelta(days=1)
+
+
+def streak_from_stamps(stamps: Iterable[datetime], tz: tzinfo, today: date) -> int:
+    """``weekly_streak`` from the times of the user's progress events already read (no queries).
+
+    ``stamps`` are the ``created_at`` of the user's events whose status is in
+    ``STREAK_STATUSES``; those older than ``streak_history_start`` are left
+    out here too, so a caller that read a wider window gets the same count.
+    """
+    this_monday = today - timedelta(days=today.weekday())
+    start = streak_history_start(today)
+    # As ``created_at__date`` reads it: the date in the current time zone.
+    current = timezone.get_current_timezone()
     weeks = set()
     for stamp in stamps:
-        local = timezone.localtime(stamp, tz).date()
+        if stamp.astimezone(current).date() < start:
+            continue
+        local = stamp.astimezone(tz).date()
         weeks.add(local - timedelta(days=local.weekday()))
     monday = this_monday if this_monday in weeks else this_monday - timedelta(weeks=1)
     streak = 0

@@ -1,11 +1,13 @@
 """Claim before sending, mark sent after, take up what a dead worker left: each nudge once."""
 
 import smtplib
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 
 from accounts.models import ReminderPreferences
 from tests.factories import UserFactory
@@ -181,20 +183,37 @@ def test_a_user_in_quiet_hours_is_next_checked_when_they_end():
     assert prefs.next_check_at == datetime(2026, 3, 11, 18, tzinfo=UTC)  # 08:00 in Honolulu
 
 
+def test_each_user_of_a_batch_gets_their_own_next_check(learner):
+    """The next checks are written for the whole batch at once, and each is still the user's own."""
+    stalled(learner)
+    night_owl = UserFactory(email="owl@example.com", timezone="Pacific/Honolulu")  # midnight there
+    stalled(night_owl)
+    run([night_owl.pk, learner.pk])
+    next_checks = dict(ReminderPreferences.objects.values_list("user__email", "next_check_at"))
+    assert next_checks == {
+        learner.email: datetime(2026, 3, 12, 8, tzinfo=UTC),  # nudged: tomorrow's window in London
+        night_owl.email: datetime(2026, 3, 11, 18, tzinfo=UTC),  # quiet hours: 08:00 in Honolulu
+    }
+    assert [m.to for m in mail.outbox] == [[learner.email]]
+
+
 def test_one_users_failure_does_not_hold_up_the_batch(learner, monkeypatch):
     stalled(learner)
     broken = UserFactory(email="broken@example.com")
     stalled(broken)
-    real = delivery.load_state
+    real = delivery.user_state
 
-    def fragile(user, prefs, now):
+    def fragile(user, prefs, reading, now):
         if user.pk == broken.pk:
             raise ValueError("corrupt row")
-        return real(user, prefs, now)
+        return real(user, prefs, reading, now)
 
-    monkeypatch.setattr(delivery, "load_state", fragile)
+    # The batch is read together; building each user's state from it is where bad data breaks.
+    monkeypatch.setattr(delivery, "user_state", fragile)
     run([broken.pk, learner.pk])
     assert [m.to for m in mail.outbox] == [[learner.email]]
+    assert Notification.objects.filter(user=learner).count() == 1
+    assert not Delivery.objects.filter(user=broken).exists()
 
 
 def test_an_unexpected_send_error_is_recorded_and_left_for_the_sweep(learner, monkeypatch, settings):
@@ -214,3 +233,43 @@ def test_an_unexpected_send_error_is_recorded_and_left_for_the_sweep(learner, mo
     run([learner.pk], NOW + timedelta(minutes=15))
     email.refresh_from_db()
     assert email.status == DeliveryStatus.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_on_one_batch_send_each_nudge_once():
+    """Two workers handed the same batch at the same instant: every day's slot and claim is won once."""
+    if connection.vendor == "sqlite":
+        # The test database is shared-cache in-memory SQLite, whose table locks
+        # fail at once instead of waiting; test_two_beats races real processes
+        # on a SQLite file.
+        pytest.skip("threads on in-memory SQLite do not wait for each other's locks")
+    users = []
+    for i in range(8):
+        user = UserFactory(email=f"racer{i}@example.com", timezone="Europe/London")
+        stalled(user)
+        users.append(user)
+    ids = [u.pk for u in users]
+    start = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def worker():
+        try:
+            start.wait(timeout=10)
+            outcomes.append(delivery.process_users(ids, NOW))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with time_machine.travel(NOW, tick=False):
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == []
+    assert sum(len(o.sent) for o in outcomes) == 16
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert Notification.objects.count() == 8
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert ReminderPreferences.objects.filter(last_nudged_on=NOW.date()).count() == 8

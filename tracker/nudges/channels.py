@@ -7,11 +7,15 @@ address: record it, never retry).
 
 from __future__ import annotations
 
+import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,6 +25,8 @@ from tracker.models import Channel, Delivery, DeliveryStatus, Device, Notificati
 
 from .push import PushOutcome, get_sender
 from .unsubscribe import unsubscribe_url
+
+logger = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -37,13 +43,16 @@ class PermanentError(DeliveryError):
     permanent = True
 
 
-def send(delivery: Delivery, user: User) -> None:
-    """Send ``delivery`` on its channel and mark it sent (in-app: both in one transaction)."""
+def send(delivery: Delivery, user: User, *, connection: BaseEmailBackend | None = None) -> None:
+    """Send ``delivery`` on its channel and mark it sent (in-app: both in one transaction).
+
+    ``connection`` is an email connection shared by a batch (``mail_connection``).
+    """
     if delivery.channel == Channel.IN_APP:
         send_in_app(delivery, user)
         return
     if delivery.channel == Channel.EMAIL:
-        send_email(delivery, user)
+        send_email(delivery, user, connection=connection)
     elif delivery.channel == Channel.PUSH:
         send_push(delivery, user)
     else:
@@ -53,23 +62,30 @@ def send(delivery: Delivery, user: User) -> None:
 
 def mark_sent(delivery: Delivery) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+    delivery.status = DeliveryStatus.SENT
 
 
 def send_in_app(delivery: Delivery, user: User) -> None:
     """A Notification row; written with the delivery's "sent" so it exists exactly once."""
-    payload = delivery.payload
     with transaction.atomic():
         updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.CLAIMED).update(
             status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
         )
         if updated:
-            Notification.objects.create(
-                user=user,
-                rule=delivery.rule,
-                title=str(payload.get("title", ""))[:200],
-                body=str(payload.get("body", "")),
-                url=str(payload.get("url", ""))[:500],
-            )
+            notification_for(delivery).save()
+            delivery.status = DeliveryStatus.SENT
+
+
+def notification_for(delivery: Delivery) -> Notification:
+    """The inbox entry of an in-app delivery (unsaved)."""
+    payload = delivery.payload
+    return Notification(
+        user_id=delivery.user_id,
+        rule=delivery.rule,
+        title=str(payload.get("title", ""))[:200],
+        body=str(payload.get("body", "")),
+        url=str(payload.get("url", ""))[:500],
+    )
 
 
 def email_message(delivery: Delivery, user: User) -> EmailMultiAlternatives:
@@ -100,11 +116,35 @@ def email_message(delivery: Delivery, user: User) -> EmailMultiAlternatives:
     return message
 
 
-def send_email(delivery: Delivery, user: User) -> None:
-    """Send through EMAIL_BACKEND, sorting SMTP failures into transient and permanent."""
+@contextmanager
+def mail_connection() -> Iterator[BaseEmailBackend]:
+    """One EMAIL_BACKEND connection for a batch's emails: opened by the first send, closed at the end.
+
+    A batch of emails then costs one SMTP handshake (and TLS, and login), not one each.
+    """
+    mail = get_connection(fail_silently=False)
+    try:
+        yield mail
+    finally:
+        _close(mail)
+
+
+def _close(mail: BaseEmailBackend) -> None:
+    try:
+        mail.close()
+    except Exception:
+        # The messages were accepted or recorded already; a failed QUIT changes nothing.
+        logger.info("could not close the email connection cleanly", exc_info=True)
+
+
+def send_email(delivery: Delivery, user: User, connection: BaseEmailBackend | None = None) -> None:
+    """Send through EMAIL_BACKEND (on ``connection`` when given), sorting SMTP failures into transient and permanent."""
     message = email_message(delivery, user)
     try:
-        message.send(fail_silently=False)
+        if connection is None:
+            message.send(fail_silently=False)
+        else:
+            _send_on(connection, message)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         if codes and all(400 <= code < 500 for code in codes):
@@ -118,6 +158,16 @@ def send_email(delivery: Delivery, user: User) -> None:
         raise cls(f"SMTP {error.smtp_code}: {error.smtp_error!r}") from error
     except OSError as error:  # connection refused, timeouts, DNS
         raise TransientError(f"{type(error).__name__}: {error}") from error
+
+
+def _send_on(mail: BaseEmailBackend, message: EmailMultiAlternatives) -> None:
+    try:
+        mail.open()  # once per batch: a no-op while the connection is up
+        mail.send_messages([message])
+    except Exception:
+        # The session may be dead or mid-transaction: the next message opens a fresh one.
+        _close(mail)
+        raise
 
 
 def send_push(delivery: Delivery, user: User) -> None:

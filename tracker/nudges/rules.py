@@ -1,9 +1,9 @@
 """What is due, as small pure functions of a user's state and the time.
 
-Each rule takes a ``UserState`` (read once from the database by
-``tracker.nudges.state.load_state``) and an aware ``now`` and returns a
-``Nudge`` or ``None``; none of them touches the database, so they are tested
-with frozen time and hand-made users. A nudge's ``period`` names the
+Each rule takes a ``UserState`` (read from the database by
+``tracker.nudges.state``, a batch of users at once) and an aware ``now`` and
+returns a ``Nudge`` or ``None``; none of them touches the database, so they
+are tested with frozen time and hand-made users. A nudge's ``period`` names the
 occurrence: together with the user, rule and channel it is the delivery's
 unique key, so the same occurrence is never sent twice.
 """
