@@ -107,6 +107,44 @@ def cached(name: str, compute: Callable[[], T], *, user_id: int | None = None, e
     return answer
 
 
+# The catalogue's ladder steps, in this process's memory: {key: (stamp, value)}.
+# Bounded by the number of tracks; read-only for everyone who gets them.
+_held: dict[Any, tuple[str, Any]] = {}
+
+
+def held_per_track(name: str, track_ids: Iterable[int], compute: Callable[[list[int]], dict[int, T]]) -> dict[int, T]:
+    """Per track, ``compute(missing_ids)``'s answer, kept in memory while the catalogue stamp holds.
+
+    For what every request reads and only editors change (a track's visible
+    steps with their milestones, levels and prerequisites): built once per
+    process and catalogue change instead of once per request. The objects are
+    shared between requests, so callers must not change them. Without the
+    answer cache (READ_CACHE_SECONDS=0, or the cache unreachable) everything is
+    computed each time.
+    """
+    wanted = list(track_ids)
+    if settings.READ_CACHE_SECONDS <= 0:
+        return compute(wanted)
+    try:
+        (stamp,) = _stamps([CATALOGUE_KEY])
+    except Exception:
+        logger.warning("cache unreachable; reading the catalogue", exc_info=True)
+        return compute(wanted)
+    found: dict[int, T] = {}
+    missing = []
+    for track_id in wanted:
+        held = _held.get((name, track_id))
+        if held is not None and held[0] == stamp:
+            found[track_id] = held[1]
+        else:
+            missing.append(track_id)
+    if missing:
+        for track_id, value in compute(missing).items():
+            _held[(name, track_id)] = (stamp, value)
+            found[track_id] = value
+    return found
+
+
 def connect_receivers(catalogue_models: Iterable[type[Any]], plan_models: Iterable[type[Any]]) -> None:
     """Renew stamps on every save and delete of these models (see tracker.signals)."""
     from django.db.models.signals import post_delete, post_save
