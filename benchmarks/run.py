@@ -662,6 +662,16 @@ def render(r: Results) -> str:
             f"| `{row.name}` | {row.rps:,.0f} | {share:.0%} | {row.p50_ms:.1f} | {row.p95_ms:.1f} | "
             f"{row.p99_ms:.1f} | {row.requests:,} | {row.errors} | {text} |"
         )
+    # Closed loop: every connection always has a request in flight, so the
+    # mean latency is the connection count over the throughput (Little's law).
+    needed = s["clients"] / 0.025
+    lines += [
+        "",
+        f"A p95 under 25 ms with {s['clients']} connections always busy needs a mean latency under 25 ms, "
+        f"so at least {needed:,.0f} req/s ({s['clients']} / 0.025 s, Little's law); the floor itself serves "
+        f"{floor.rps:,.0f} req/s with a p95 of {floor.p95_ms:.0f} ms here, so no endpoint can meet the latency "
+        "target on this machine until the floor rises (see below).",
+    ]
     by_name = {row.name: row for row in r.api}
     lines += ["", "What the answer cache (tracker.versions) buys, from the rows above:", ""]
     for row in r.uncached:
@@ -706,7 +716,26 @@ def render(r: Results) -> str:
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text().rstrip(), ""]
+    soak = HERE / "SOAK.md"
+    if soak.exists():
+        lines += [soak_section(soak.read_text()), ""]
     return "\n".join(lines)
+
+
+SOAK_HEADING = "## 6. Soak"
+
+
+def soak_section(soak_md: str) -> str:
+    """SOAK.md (written by `make soak`) as the last section of RESULTS.md, its headings one level down."""
+    body = soak_md.split("\n", 1)[1] if soak_md.startswith("# ") else soak_md
+    body = re.sub(r"^## ", "### ", body, flags=re.MULTILINE)
+    return f"{SOAK_HEADING} (`make soak`; its own run, dated below)\n{body.rstrip()}"
+
+
+def replace_soak_section(results_md: str, soak_md: str) -> str:
+    """RESULTS.md with its soak section replaced (or added) by this SOAK.md."""
+    kept = results_md.split(SOAK_HEADING, 1)[0].rstrip()
+    return f"{kept}\n\n{soak_section(soak_md)}\n"
 
 
 if __name__ == "__main__":
