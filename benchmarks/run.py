@@ -229,6 +229,29 @@ def check_once(base: str, target: Target) -> None:
 # --- The run ---------------------------------------------------------------
 
 
+def server_environment(redis_url: str, smtp_port: int, token_minutes: int) -> dict[str, str]:
+    """The settings every process of a run gets: production-like, on loopback."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "careerplan.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain http on loopback: no TLS proxy in front.
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "REDIS_URL": redis_url,
+        # The throttles stay on (their cache round trip is part of every
+        # request's cost) with limits the load never reaches.
+        "API_THROTTLE_USER": "100000000/min",
+        "API_THROTTLE_ANON": "100000000/min",
+        "JWT_ACCESS_MINUTES": str(token_minutes),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 @dataclass
 class Results:
     machine: dict[str, str] = field(default_factory=dict)
@@ -482,27 +505,7 @@ def main() -> int:
     sink = SMTPSink()
     sink.controller.start()
     with redis_server() as redis_url:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "careerplan.settings",
-                "DJANGO_DEBUG": "0",
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                # Plain http on loopback: no TLS proxy in front.
-                "DJANGO_SECURE_COOKIES": "0",
-                "DJANGO_SECURE_SSL_REDIRECT": "0",
-                "REDIS_URL": redis_url,
-                # The throttles stay on (their cache round trip is part of every
-                # request's cost) with limits the load never reaches.
-                "API_THROTTLE_USER": "100000000/min",
-                "API_THROTTLE_ANON": "100000000/min",
-                "JWT_ACCESS_MINUTES": "240",
-                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "EMAIL_HOST": "127.0.0.1",
-                "EMAIL_PORT": str(sink.port),
-                "LOG_LEVEL": "WARNING",
-            }
-        )
+        os.environ.update(server_environment(redis_url, sink.port, token_minutes=240))
         results.settings = {
             "users": args.users,
             "clients": args.clients,

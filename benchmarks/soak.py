@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -61,6 +60,7 @@ from benchmarks.run import (  # noqa: E402 - needs the checkout on sys.path firs
     redis_server,
     replace_soak_section,
     sample_users,
+    server_environment,
     start_gunicorn,
     start_worker,
     stop,
@@ -367,25 +367,7 @@ def main() -> int:
     sink = SMTPSink()
     sink.controller.start()
     with redis_server() as redis_url:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "careerplan.settings",
-                "DJANGO_DEBUG": "0",
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DJANGO_SECURE_COOKIES": "0",
-                "DJANGO_SECURE_SSL_REDIRECT": "0",
-                "REDIS_URL": redis_url,
-                # Throttles on, with limits the load never reaches.
-                "API_THROTTLE_USER": "100000000/min",
-                "API_THROTTLE_ANON": "100000000/min",
-                "JWT_ACCESS_MINUTES": str(args.minutes + 60),
-                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "EMAIL_HOST": "127.0.0.1",
-                "EMAIL_PORT": str(sink.port),
-                "LOG_LEVEL": "WARNING",
-            }
-        )
+        os.environ.update(server_environment(redis_url, sink.port, token_minutes=args.minutes + 60))
         say(f"migrating, seeding {args.users} users")
         manage("migrate", "--noinput", "-v0")
         manage("seed_content")

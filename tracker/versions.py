@@ -1,17 +1,18 @@
 """Version stamps that tell a cached answer it is stale: one for the catalogue, one per user's plan.
 
 The hot reads (a track's page in the API, a user's dashboard) are cached
-under a key that includes the current stamp, so nothing is ever deleted: a
-change writes a new stamp and the old entries are simply never asked for
-again (they expire on their own). A stamp is a random token rather than a
+with a tag naming the stamps they were computed under, and count only while
+those stamps are current: a change writes a new stamp, and the next read
+recomputes and overwrites the entry in place (one entry per track or user,
+so churn does not grow the cache). A stamp is a random token rather than a
 counter so that a stamp lost with the cache (Redis restarted, an eviction)
-can never come back equal to one that old entries were stored under.
+can never come back equal to one that an old entry was tagged with.
 
 Why this is safe against a read racing a write: a reader takes the stamp
 before it reads the database, and a writer sets a new stamp both at once and
 again after its transaction commits. A reader that saw the old stamp may
-store an answer computed from old data, but only under the old stamp, which
-nobody reads once the commit has replaced it.
+store an answer computed from old data, but tagged with the old stamp, which
+no longer matches once the commit has replaced it.
 
 The cache is a speed-up, never a dependency: if it is unreachable, readers
 compute the answer and writers go on (an error is logged), and the time to
@@ -66,23 +67,33 @@ def plans_changed(user_ids: Iterable[int]) -> None:
         _renew(keys)
 
 
-def _stamps(keys: list[str]) -> list[str]:
+def _read(keys: list[str]) -> dict[str, Any]:
+    """``keys`` from the cache in one round trip; missing stamps are created on the way."""
     found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    missing = {key: uuid.uuid4().hex for key in keys if key.endswith(":stamp") and key not in found}
     if missing:
-        # add(), not set(): of two readers creating a stamp at once, one wins
-        # and the other's answer lands under a stamp nobody reads. Harmless.
+        # add(), not set(): of two readers creating a stamp at once, one wins,
+        # and an answer tagged with the loser's stamp is simply never valid.
         for key, stamp in missing.items():
             cache.add(key, stamp, timeout=STAMP_TTL)
         found.update(cache.get_many(list(missing)))
+    return found
+
+
+def _stamps(keys: list[str]) -> list[str]:
+    found = _read(keys)
     return [str(found.get(key, "")) for key in keys]
 
 
-def cached(name: str, compute: Callable[[], T], *, user_id: int | None = None, extra: str = "") -> T:
-    """``compute()``'s answer, cached under the catalogue's stamp (and ``user_id``'s plan stamp).
+def cached(name: str, compute: Callable[[], T], *, key: str, user_id: int | None = None, depends_on: str = "") -> T:
+    """``compute()``'s answer, cached until the catalogue (or ``user_id``'s plan) changes.
 
-    ``extra`` holds whatever else the answer depends on (a slug, the user's
-    local date and time zone).
+    One entry per ``name`` and ``key`` (a slug, a user id), overwritten in
+    place, so the cache holds one answer per thing however often it changes.
+    The entry is tagged with the stamps it was computed under and with
+    ``depends_on`` (whatever else the answer turns on: the user's local date
+    and time zone); it counts only while the tag matches. The stamps and the
+    entry come in one round trip.
     """
     # settings.READ_CACHE_SECONDS: long enough to pay off, short enough that an
     # answer cached before a cache outage (when a writer could not set a new
@@ -90,18 +101,22 @@ def cached(name: str, compute: Callable[[], T], *, user_id: int | None = None, e
     ttl = settings.READ_CACHE_SECONDS
     if ttl <= 0:
         return compute()
-    keys = [CATALOGUE_KEY] + ([_plan_key(user_id)] if user_id is not None else [])
+    stamp_keys = [CATALOGUE_KEY] + ([_plan_key(user_id)] if user_id is not None else [])
+    entry_key = f"{name}:{key}"
     try:
-        key = ":".join([name, extra, *_stamps(keys), str(user_id or "")])
-        hit = cache.get(key)
+        found = _read([*stamp_keys, entry_key])
     except Exception:
         logger.warning("cache unreachable; computing %s", name, exc_info=True)
         return compute()
-    if hit is not None:
-        return hit  # type: ignore[no-any-return]
+    tag = ":".join([*(str(found.get(k, "")) for k in stamp_keys), depends_on])
+    entry = found.get(entry_key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == tag:
+        return entry[1]  # type: ignore[no-any-return]
     answer = compute()
+    if answer is None:  # "not found" is not kept: made-up keys must not fill the cache
+        return answer
     try:
-        cache.set(key, answer, timeout=ttl)
+        cache.set(entry_key, (tag, answer), timeout=ttl)
     except Exception:
         logger.warning("could not cache %s", name, exc_info=True)
     return answer

@@ -114,3 +114,15 @@ def test_it_still_answers_and_still_saves_when_the_cache_is_unreachable(api, own
     assert api.patch("/api/v1/progress/m0/", {"status": "done"}).status_code == 200
     assert MilestoneProgress.objects.get(user=owner, milestone__slug="m0").status == "done"
     assert entry(api)["done"] == 1
+
+
+@pytest.mark.django_db
+def test_changes_overwrite_the_users_one_cached_dashboard_rather_than_adding_entries(api, owner, plan):
+    """However often the plan changes, the cache holds one dashboard per user (no growth with churn)."""
+    from django.core.cache import cache
+
+    for status in ["in_progress", "not_started"] * 3:
+        assert api.patch("/api/v1/progress/m0/", {"status": status}).status_code == 200
+        assert entry(api)["enrollment"]
+    dashboards = [key for key in cache._cache if ":dashboard:" in key]
+    assert dashboards == [cache.make_key(f"dashboard:{owner.pk}")]

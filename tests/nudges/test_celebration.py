@@ -55,6 +55,22 @@ def test_completing_a_track_celebrates_it_and_completes_the_enrollment(
     assert plan.enrollment.status == EnrollmentStatus.COMPLETED
 
 
+def test_a_track_completed_by_the_celebration_shows_on_the_cached_dashboard(
+    learner, eager, django_capture_on_commit_callbacks
+):
+    """The enrollment is completed with a bulk update, which renews the owner's cached dashboard itself."""
+    from tests.api.conftest import client_for
+
+    plan = make_plan(learner, started=timezone.now() - timedelta(days=3))
+    api = client_for(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        finish_level(learner, plan)
+        MilestoneProgress.objects.set_status(learner, plan.cert, Status.DONE, track=plan.track)
+        # Read (and cache) the dashboard after the last change, before the celebration completes the track.
+        assert api.get("/api/v1/dashboard/").json()["enrollments"][0]["status"] == EnrollmentStatus.ACTIVE
+    assert api.get("/api/v1/dashboard/").json()["enrollments"][0]["status"] == EnrollmentStatus.COMPLETED
+
+
 def test_a_rolled_back_change_enqueues_nothing(learner, monkeypatch, django_capture_on_commit_callbacks):
     plan = make_plan(learner, started=timezone.now() - timedelta(days=3))
     calls = []

@@ -44,5 +44,5 @@ class Dashboard(APIView):
 
         # "Today" and the time zone are in the key: overdue, upcoming, expired
         # and the streak all turn on the user's local date.
-        extra = f"{today.isoformat()}:{user.timezone}"  # type: ignore[union-attr]
-        return Response(versions.cached("dashboard", compute, user_id=user.pk, extra=extra))
+        depends_on = f"{today.isoformat()}:{user.timezone}"  # type: ignore[union-attr]
+        return Response(versions.cached("dashboard", compute, key=str(user.pk), user_id=user.pk, depends_on=depends_on))

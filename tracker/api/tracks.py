@@ -83,7 +83,7 @@ class TrackDetail(ETagMixin, generics.RetrieveAPIView[CareerTrack]):
                 return None  # not cached: an unknown slug must not fill the cache
             return {"data": data, "etag": etag_of(data)}
 
-        answer = versions.cached("track", compute, extra=kwargs[self.lookup_field])
+        answer = versions.cached("track", compute, key=kwargs[self.lookup_field])
         if answer is None:
             raise Http404
         response = Response(answer["data"])

@@ -30,6 +30,7 @@ from django.db.models import F, Field, Model, QuerySet, UniqueConstraint
 from django.utils import timezone
 
 from accounts.models import ReminderPreferences, User
+from tracker import versions
 from tracker.models import Channel, Delivery, DeliveryStatus, Enrollment, EnrollmentStatus, Notification
 
 from . import channels, rules
@@ -355,9 +356,11 @@ def _complete_finished_tracks(celebrations: list[Nudge], now: datetime) -> None:
     """A completed track's enrollment becomes completed: its nudges stop."""
     finished = [int(n.period.split(":", 1)[1]) for n in celebrations if n.period.startswith("track:")]
     if finished:
-        Enrollment.objects.filter(pk__in=finished, status=EnrollmentStatus.ACTIVE).update(
-            status=EnrollmentStatus.COMPLETED, completed_at=now
-        )
+        completing = Enrollment.objects.filter(pk__in=finished, status=EnrollmentStatus.ACTIVE)
+        owners = list(completing.values_list("user_id", flat=True))
+        completing.update(status=EnrollmentStatus.COMPLETED, completed_at=now)
+        # update() sends no post_save: the owners' cached dashboards must show the new status.
+        versions.plans_changed(owners)
 
 
 def next_check_at(state: UserState, last_nudged_on: date | None, now: datetime) -> datetime:
