@@ -67,3 +67,14 @@ def learner(db):
 @pytest.fixture
 def plan(learner):
     return make_plan(learner)
+
+
+@pytest.fixture
+def eager():
+    """Celery runs tasks inline, where they are sent."""
+    from careerplan.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -7,7 +7,6 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from careerplan.celery import app
 from tracker.models import Delivery, EnrollmentStatus, MilestoneProgress, Notification, Rule, Status
 from tracker.nudges import delivery
 from tracker.nudges import receivers as _receivers  # noqa: F401  (connects the receiver)
@@ -15,14 +14,6 @@ from tracker.nudges import receivers as _receivers  # noqa: F401  (connects the 
 from .conftest import make_plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager():
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def finish_level(user, plan):

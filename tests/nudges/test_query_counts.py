@@ -8,7 +8,6 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from careerplan.celery import app
 from tests.factories import UserFactory
 from tracker.models import Delivery, DeliveryStatus, Device, MilestoneProgress, Notification, Platform, Rule, Status
 from tracker.nudges import delivery
@@ -19,14 +18,6 @@ from .conftest import make_plan, prefs_for, touch
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 3, 11, 10, tzinfo=UTC)  # Wednesday, 10:00 in London
-
-
-@pytest.fixture
-def eager():
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def stalled_learners(count, history=1, label="learner"):
