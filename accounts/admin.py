@@ -1,4 +1,4 @@
-"""Admin for people: the email-login user and their reminder preferences."""
+"""Admin for people: the email-login user, with the parts other apps keep (``accounts.parts``) inline."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 
-from .models import ReminderPreferences, User
+from . import parts
+from .models import User
 
 
 def _clean_email(form: forms.ModelForm) -> str:
@@ -44,18 +45,6 @@ class UserChangeAdminForm(UserChangeForm):
         return _clean_email(self)
 
 
-class ReminderPreferencesInline(admin.StackedInline):
-    model = ReminderPreferences
-    can_delete = False
-    max_num = 1
-    extra = 0
-    fieldsets = (
-        (None, {"fields": ("enabled", "email_enabled", "in_app_enabled", "push_enabled")}),
-        ("When", {"fields": ("stalled_after_days", "quiet_start", "quiet_end", "snoozed_until")}),
-        ("Weekly digest", {"fields": ("digest_enabled", "digest_weekday", "digest_hour")}),
-    )
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
@@ -74,11 +63,11 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "display_name")
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
-    inlines = (ReminderPreferencesInline,)
-
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
-        # Preferences are made on demand; edit them once the user exists.
-        return self.inlines if obj is not None else ()
+        # Parts such as reminder preferences are made on demand; edit them once the user exists.
+        if obj is None:
+            return ()
+        return tuple(part.admin_inline for part in parts.registered() if part.admin_inline is not None)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))

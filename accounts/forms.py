@@ -1,4 +1,4 @@
-"""Forms of the settings pages: profile, reminder preferences, account deletion."""
+"""Forms of the settings pages: profile and account deletion."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import ReminderPreferences, User
+from .models import User
 
 
 def _timezone_choices() -> list[tuple[str, str]]:
@@ -29,20 +29,6 @@ class ProfileForm(forms.ModelForm):
         fields = ("display_name", "timezone")
         labels = {"display_name": "Display name"}
         help_texts = {"display_name": "Shown in the app instead of your email address."}
-
-
-class ReminderPreferencesForm(forms.ModelForm):
-    """How and when nudges reach the person."""
-
-    class Meta:
-        model = ReminderPreferences
-        fields = ReminderPreferences.USER_FIELDS
-        labels = {"digest_weekday": "Digest day", "digest_hour": "Digest hour (0-23, your time)"}
-        widgets = {
-            "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "snoozed_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
 
 
 class DeleteAccountForm(forms.Form):

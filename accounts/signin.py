@@ -3,7 +3,7 @@
 allauth counts its rate limits (ACCOUNT_RATE_LIMITS) in the default cache,
 Redis when REDIS_URL is set, and lets a cache error through: with Redis down
 every sign-in would be a 500. Like the API's throttles and lockout
-(tracker.api.throttling, accounts.api.lockout) these limits fail open: the
+(api.throttling, accounts.api.lockout) these limits fail open: the
 password is still checked, only the brake on guessing is off until Redis is
 back. Two places count on sign-in: the view's ``rate_limit`` decorator
 (``login``), which runs before anything else, and the adapter's failed-login

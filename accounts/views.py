@@ -16,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import parts
 from .export import export_user_data
-from .forms import DeleteAccountForm, ProfileForm, ReminderPreferencesForm
-from .models import ReminderPreferences, User
+from .forms import DeleteAccountForm, ProfileForm
+from .models import User
 
 
 def _user(request: HttpRequest) -> User:
@@ -29,19 +30,23 @@ def _user(request: HttpRequest) -> User:
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    """Display name, time zone and reminder preferences, saved together."""
+    """Display name and time zone, and each app's settings (reminders...), saved together."""
     user = _user(request)
-    prefs = ReminderPreferences.for_user(user)
     data = request.POST if request.method == "POST" else None
     profile_form = ProfileForm(data, instance=user, prefix="profile")
-    prefs_form = ReminderPreferencesForm(data, instance=prefs, prefix="reminders")
-    if request.method == "POST" and profile_form.is_valid() and prefs_form.is_valid():
+    sections = [
+        {"part": part, "form": part.settings_form(data, instance=part.instance(user), prefix=part.name)}
+        for part in parts.registered()
+        if part.settings_form is not None and part.instance is not None
+    ]
+    forms = [profile_form, *(section["form"] for section in sections)]
+    if request.method == "POST" and all([form.is_valid() for form in forms]):
         with transaction.atomic():
-            profile_form.save()
-            prefs_form.save()
+            for form in forms:
+                form.save()
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"profile_form": profile_form, "prefs_form": prefs_form})
+    return render(request, "accounts/settings.html", {"profile_form": profile_form, "sections": sections})
 
 
 @login_required

@@ -444,8 +444,8 @@ def drain_time(broker: Any, queued: int, worker_log: Path, concurrency: int) -> 
 def reset_nudges(**prefs: Any) -> None:
     from django.db import connection
 
-    from accounts.models import ReminderPreferences
-    from tracker.models import Delivery, Notification
+    from nudges.models import ReminderPreferences
+    from nudges.models import Delivery, Notification
 
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {Delivery._meta.db_table}, {Notification._meta.db_table}")
@@ -457,7 +457,7 @@ def scan_and_deliver(results: Results, label: str, broker: Any, workdir: Path, c
     from django.test.utils import CaptureQueriesContext
 
     from tracker import tasks
-    from tracker.models import Delivery, DeliveryStatus
+    from nudges.models import Delivery, DeliveryStatus
 
     broker.delete("celery", "unacked", "unacked_index")
     started = time.monotonic()
@@ -578,7 +578,7 @@ def main() -> int:
         results.memory["Celery worker, no-op tasks (peak of its processes)"] = max(memory.values())
         say(f"no-op: {noop_count} tasks in {elapsed:.1f}s")
 
-        from accounts.models import ReminderPreferences
+        from nudges.models import ReminderPreferences
 
         # Every user is due for the "stalled plan" nudge on one channel: a day
         # of quiet counts as stalled, quiet hours and the digest are off, so

@@ -174,7 +174,7 @@ def run_minute(base: str, script: Path, connections: int, seconds: int) -> dict[
 
 def make_due(user_ids: list[int]) -> None:
     """These users are due for the stalled-plan nudge by email and in the app, whatever the time of day."""
-    from accounts.models import ReminderPreferences
+    from nudges.models import ReminderPreferences
 
     ReminderPreferences.objects.filter(user_id__in=user_ids).update(
         enabled=True,
@@ -196,8 +196,8 @@ def nudge_loop(stop_event: threading.Event, per_scan: int, every: float) -> None
     from django.db import connection
     from django.utils import timezone
 
-    from accounts.models import ReminderPreferences
-    from tracker.tasks import scan_nudges
+    from nudges.models import ReminderPreferences
+    from nudges.tasks import scan_nudges
 
     # Nobody is due but the slices made due below, so the nudge work is the same every minute.
     ReminderPreferences.objects.update(next_check_at=timezone.now() + timedelta(days=1))
@@ -214,7 +214,7 @@ def nudge_loop(stop_event: threading.Event, per_scan: int, every: float) -> None
 
 
 def nudges_sent() -> int:
-    from tracker.models import Delivery, DeliveryStatus
+    from nudges.models import Delivery, DeliveryStatus
 
     return Delivery.objects.filter(status=DeliveryStatus.SENT).count()
 

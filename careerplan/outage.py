@@ -4,7 +4,7 @@ While PostgreSQL restarts or fails over, every query raises OperationalError
 (or InterfaceError on a connection already closed). The request's transaction
 is rolled back by the server, so nothing half-written is left; what the client
 needs to hear is that the service is briefly unavailable and when to retry.
-API paths get the API's error shape (tracker.api.errors) with Retry-After;
+API paths get the API's error shape (api.errors) with Retry-After;
 pages get a plain 503. Django closes the broken connection at the end of the
 request, and CONN_HEALTH_CHECKS makes the next request open a fresh one, so
 the process recovers on its own once the database is back.

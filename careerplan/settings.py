@@ -75,8 +75,12 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "csp",
+    # Local apps, each depending only on those above it: api (plumbing), then
+    # nudges → tracker → accounts (an import-linter contract keeps it so).
+    "api",
     "accounts",
     "tracker",
+    "nudges",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tracker.context_processors.unread_notifications",
+                "nudges.context_processors.unread_notifications",
             ],
         },
     },
@@ -240,7 +244,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Nudges ---------------------------------------------------------------
-# Reminder nudges (tracker.nudges): push sender "console" (logs, development)
+# Reminder nudges (nudges): push sender "console" (logs, development)
 # or "fcm" (Firebase Cloud Messaging HTTP v1).
 NUDGE_PUSH_SENDER = env.str("NUDGE_PUSH_SENDER", default="console")
 if NUDGE_PUSH_SENDER not in {"console", "fcm"}:
@@ -299,22 +303,22 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["tracker.api.parsers.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.PagePagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "tracker.api.throttling.AnonThrottle",
-        "tracker.api.throttling.UserThrottle",
+        "api.throttling.AnonThrottle",
+        "api.throttling.UserThrottle",
     ],
     # Counted in the default cache: Redis when REDIS_URL is set, so every
     # server process shares one count. They let requests through while Redis
-    # is down (tracker.api.throttling).
+    # is down (api.throttling).
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
@@ -363,7 +367,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tracker.api.schema.add_error_responses",
+        "api.schema.add_error_responses",
     ],
 }
 

@@ -11,12 +11,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("careerplan.api_urls")),
+    path("api/v1/", include("api.urls")),
     # allauth's sign-in, with rate limits that let people in while Redis is down.
     path("accounts/login/", signin.LoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),
     path("", include("tracker.urls")),
-    # One-click unsubscribe from reminder nudges (works logged out).
-    path("", include("tracker.nudges.unsubscribe")),
+    path("", include("nudges.urls")),
 ]

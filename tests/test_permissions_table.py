@@ -40,8 +40,9 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
-from tracker.models import Delivery, Device, Enrollment, MilestoneProgress, Notification, ProgressEvent
-from tracker.nudges.unsubscribe import make_token
+from tracker.models import Enrollment, MilestoneProgress, ProgressEvent
+from nudges.models import Delivery, Device, Notification
+from nudges.unsubscribe import make_token
 
 ANONYMOUS, OWNER, OTHER, EDITOR, STAFF = "anonymous", "owner", "other", "editor", "staff"
 # The owner goes last: some of the owner's requests change state (mark read, share, delete a device).
@@ -115,7 +116,7 @@ def world(db, owner, other) -> World:
         EmailAddress: EmailAddress.objects.get(user=owner),
         OutstandingToken: OutstandingToken.objects.get(jti=refresh["jti"]),
         BlacklistedToken: BlacklistedToken.objects.get(token__jti=refresh["jti"]),
-        PeriodicTask: PeriodicTask.objects.create(name="table", task="tracker.tasks.scan", interval=interval),
+        PeriodicTask: PeriodicTask.objects.create(name="table", task="nudges.tasks.scan", interval=interval),
         IntervalSchedule: interval,
         CrontabSchedule: CrontabSchedule.objects.create(),
         SolarSchedule: SolarSchedule.objects.create(event="sunrise", latitude=0, longitude=0),
@@ -330,7 +331,7 @@ ADMIN_SITE: dict[str, list[Check]] = {
         Check(staff_only(REDIRECT), url=lambda w: view_on_site_url(w)),
     ],
     # An app's index lists only what the person may see; an app with nothing for them is a 404.
-    r"/admin/^(?P<app_label>auth|account|token_blacklist|django_celery_beat|accounts|tracker)/$": [
+    r"/admin/^(?P<app_label>auth|account|token_blacklist|django_celery_beat|accounts|tracker|nudges)/$": [
         Check(staff_only(OK), url=lambda w: "/admin/tracker/"),
         Check(staff_only(NOT_FOUND, staff=OK), url=lambda w: "/admin/accounts/"),
         Check(staff_only(NOT_FOUND), url=lambda w: "/admin/auth/"),
@@ -370,9 +371,9 @@ ADMIN_ACCESS: dict[str, dict[str, set[str]]] = {
     "tracker.enrollment": {STAFF: {VIEW}},
     "tracker.milestoneprogress": {STAFF: {VIEW}},
     "tracker.progressevent": {STAFF: {VIEW}},
-    "tracker.delivery": {},
-    "tracker.notification": {},
-    "tracker.device": {},
+    "nudges.delivery": {},
+    "nudges.notification": {},
+    "nudges.device": {},
 }
 
 
@@ -512,8 +513,10 @@ def test_it_never_shows_a_content_editor_anyones_progress(world):
     """Not in the admin, not on the web, not through the API: the editor only ever gets their own (empty) state."""
     editor = Client()
     editor.force_login(world.users[EDITOR])
-    for model in ("enrollment", "milestoneprogress", "progressevent", "delivery", "notification"):
-        assert editor.get(f"/admin/tracker/{model}/").status_code == 403, model
+    for path in ("tracker/enrollment", "tracker/milestoneprogress", "tracker/progressevent"):
+        assert editor.get(f"/admin/{path}/").status_code == 403, path
+    for path in ("nudges/delivery", "nudges/notification"):
+        assert editor.get(f"/admin/{path}/").status_code == 403, path
     assert editor.get("/admin/accounts/user/").status_code == 403
     assert editor.get(f"/plans/{world.plan.pk}/").status_code == 404
     api_client = client_for(world, EDITOR, api=True)

@@ -29,19 +29,7 @@ from django.utils.translation import ngettext
 from . import versions
 from .content_io import CONTENT_MODELS, ContentImportError, export_tracks, import_content
 from .forms import MilestoneAdminForm, TrackImportForm
-from .models import (
-    CareerLevel,
-    CareerTrack,
-    Delivery,
-    Device,
-    Enrollment,
-    LadderStep,
-    Milestone,
-    MilestoneProgress,
-    Notification,
-    ProgressEvent,
-    Resource,
-)
+from .models import CareerLevel, CareerTrack, Enrollment, LadderStep, Milestone, MilestoneProgress, ProgressEvent, Resource
 
 admin.site.site_header = "CareerPlan administration"
 admin.site.site_title = "CareerPlan admin"
@@ -369,56 +357,3 @@ class ProgressEventAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "milestone", "track")
     list_filter = ("to_status", track_filter("track"))
     search_fields = ("user__email", "user__display_name", "milestone__title")
-
-
-# --------------------------------------------------------------------------
-# Reminder nudges: every delivery, the inbox and push devices (read-only)
-# --------------------------------------------------------------------------
-
-DELIVERY_COUNT_DAYS = 14
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user", "rule", "channel", "status", "attempts", "short_error", "period", "sent_at")
-    list_select_related = ("user",)
-    list_filter = ("rule", "channel", "status")
-    search_fields = ("user__email", "user__display_name", "period")
-    date_hierarchy = "created_at"
-    change_list_template = "admin/tracker/delivery/change_list.html"
-
-    @admin.display(description="last error")
-    def short_error(self, delivery: Delivery) -> str:
-        return delivery.last_error[:80]
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        """The list, with counts per rule and day for the last two weeks above it."""
-        since = timezone.now() - timedelta(days=DELIVERY_COUNT_DAYS)
-        # Served by the (rule, created_at) index.
-        rows = (
-            Delivery.objects.filter(created_at__gte=since)
-            .annotate(day=TruncDate("created_at"))
-            .values("day", "rule")
-            .annotate(total=Count("id"), sent=Count("id", filter=models.Q(status="sent")))
-            .order_by("-day", "rule")
-        )
-        return super().changelist_view(request, {**(extra_context or {}), "counts_per_rule_and_day": list(rows)})
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user", "rule", "title", "read_at")
-    list_select_related = ("user",)
-    list_filter = ("rule",)
-    search_fields = ("user__email", "title")
-
-
-@admin.register(Device)
-class DeviceAdmin(ReadOnlyAdmin):
-    list_display = ("user", "platform", "created_at", "last_seen_at")
-    list_select_related = ("user",)
-    list_filter = ("platform",)
-    search_fields = ("user__email",)
-    # The push token addresses the person's phone: never shown.
-    fields = ("user", "platform", "created_at", "last_seen_at")
-    readonly_fields = ("created_at", "last_seen_at")

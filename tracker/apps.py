@@ -6,7 +6,6 @@ class TrackerConfig(AppConfig):
     verbose_name = "Career tracker"
 
     def ready(self) -> None:
-        # Importing these connects their receivers: the prerequisite-cycle
-        # guard, and the celebration nudge sent after a progress change commits.
-        from . import signals  # noqa: F401
-        from .nudges import receivers  # noqa: F401
+        # Importing these connects the receivers (the prerequisite-cycle guard,
+        # the cache stamps) and adds the plans to a person's data export.
+        from . import account, receivers  # noqa: F401

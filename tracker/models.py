@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import versions
+from .signals import progress_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -590,8 +591,6 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
             ProgressEvent.objects.create(
                 user=user, milestone=milestone, track=track, from_status=previous, to_status=status, created_at=now
             )
-            from .signals import progress_changed
-
             progress_changed.send(
                 sender=MilestoneProgress,
                 user=user,
@@ -604,7 +603,14 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
 
 
 class PrerequisitesMissing(ValidationError):
-    """Raised when a milestone is marked done before its prerequisites."""
+    """Raised when a milestone is marked done before its prerequisites.
+
+    The API answers it with a 409 that lists the missing milestones (the
+    attributes below are what ``api.errors`` reads; it imports no domain class).
+    """
+
+    http_status = 409
+    error_code = "prerequisites_missing"
 
     def __init__(self, missing: Sequence[Milestone]) -> None:
         self.missing = list(missing)
@@ -612,6 +618,10 @@ class PrerequisitesMissing(ValidationError):
         super().__init__(
             {"status": [f"Finish the prerequisites first: {names}."]},
         )
+
+    @property
+    def error_extra(self) -> dict[str, Any]:
+        return {"missing": [{"slug": m.slug, "title": m.title} for m in self.missing]}
 
 
 def milestone_missing_prerequisites(user: User, milestone: Milestone) -> list[Milestone]:
@@ -698,150 +708,3 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-# --------------------------------------------------------------------------
-# Nudges: in-app notifications, push devices, and the delivery ledger
-# --------------------------------------------------------------------------
-
-
-class Rule(models.TextChoices):
-    STALLED = "stalled", "Stalled plan"
-    DEADLINE = "deadline", "Deadline soon"
-    OVERDUE = "overdue", "Overdue milestone"
-    RENEWAL = "renewal", "Certification renewal"
-    DIGEST = "digest", "Weekly digest"
-    CELEBRATION = "celebration", "Celebration"
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    IN_APP = "in_app", "In-app"
-    PUSH = "push", "Push"
-
-
-class NotificationQuerySet(models.QuerySet["Notification"]):
-    def unread(self) -> NotificationQuerySet:
-        return self.filter(read_at__isnull=True)
-
-    def mark_read(self, now: datetime | None = None) -> int:
-        """Mark the unread ones read in one UPDATE; returns how many changed."""
-        return self.unread().update(read_at=now or timezone.now())
-
-
-class Notification(models.Model):
-    """An in-app nudge, shown in the web inbox and through the API."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    rule = models.CharField(max_length=20, choices=Rule.choices)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True, help_text="Where the nudge leads, a path in the app.")
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = models.Manager.from_queryset(NotificationQuerySet)()
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-        indexes = [
-            # The inbox and the unread badge: newest first, unread only.
-            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
-            models.Index(fields=["user", "read_at"], name="notification_user_read"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.title}"
-
-    def mark_read(self, now: datetime | None = None) -> None:
-        """Mark read; reading it again keeps the first time."""
-        if self.read_at is None:
-            self.read_at = now or timezone.now()
-            self.save(update_fields=["read_at"])
-
-
-class Platform(models.TextChoices):
-    IOS = "ios", "iOS"
-    ANDROID = "android", "Android"
-    WEB = "web", "Web"
-
-
-class Device(models.Model):
-    """A push token the mobile app registered. Registering it again is a no-op."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
-    platform = models.CharField(max_length=10, choices=Platform.choices)
-    token = models.CharField(max_length=512, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-
-    def __str__(self) -> str:
-        return f"{self.get_platform_display()} device of {self.user}"
-
-
-class DeliveryStatus(models.TextChoices):
-    CLAIMED = "claimed", "Claimed"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-
-
-class Delivery(models.Model):
-    """One nudge on one channel: claimed before sending, marked sent right after.
-
-    The unique key (user, rule, period, channel) is what makes a nudge go out
-    once: a second scan, a retried task or a re-delivered message finds the
-    row and sends nothing. ``period`` names the occurrence (a day, an ISO week,
-    a milestone and a date...), as the rule that produced it defines it.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
-    rule = models.CharField(max_length=20, choices=Rule.choices)
-    period = models.CharField(max_length=120)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.CLAIMED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    payload = models.JSONField(default=dict, blank=True)
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name_plural = "deliveries"
-        ordering = ("-created_at", "-id")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "rule", "period", "channel"], name="delivery_once_per_user_rule_period_channel"
-            )
-        ]
-        indexes = [
-            # Re-claiming claims left behind by a dead worker.
-            models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed"),
-            # Admin counts per rule and day.
-            models.Index(fields=["rule", "created_at"], name="delivery_rule_created"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.rule}/{self.channel} for {self.user} ({self.period}): {self.status}"
-
-
-class IdempotencyKey(models.Model):
-    """A POST's Idempotency-Key and the response it got, so a retry gets the same."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
-    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the request body.")
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path} [{self.key}]"

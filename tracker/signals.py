@@ -1,60 +1,10 @@
-"""Guards that must hold however the data is changed (admin, shell, import)."""
+"""The tracker's signals. Receivers live in ``receivers.py`` (here and in the apps that listen)."""
 
-from typing import Any
-
-from django.db.models.signals import m2m_changed
-from django.dispatch import Signal, receiver
-
-from . import versions
-from .models import (
-    CareerLevel,
-    CareerTrack,
-    Enrollment,
-    LadderStep,
-    Milestone,
-    MilestoneProgress,
-    Resource,
-    check_prerequisite_cycle,
-)
+from django.dispatch import Signal
 
 # Sent by MilestoneProgress.objects.set_status inside its transaction whenever
 # a status really changes, with user, milestone, track, from_status,
 # to_status. Receivers that talk to the outside world (the broker, mail) must
 # defer that work with transaction.on_commit, so a rolled-back change sends
-# nothing.
+# nothing. It is the only link from the tracker to the nudges.
 progress_changed = Signal()
-
-
-@receiver(m2m_changed, sender=Milestone.prerequisites.through)
-def refuse_prerequisite_cycles(
-    sender: Any, instance: Milestone, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
-) -> None:
-    """Reject, before it is written, any prerequisite edge that closes a loop.
-
-    The forms check this too, to show the error next to the field; this is
-    the backstop for every other way in (shell, fixtures, the API).
-    """
-    if action != "pre_add" or not pk_set:
-        return
-    if not reverse:
-        check_prerequisite_cycle(instance, sorted(pk_set))
-    else:
-        # ``instance`` is being added as a prerequisite of each milestone in
-        # pk_set: check each new edge from that side.
-        for milestone in Milestone.objects.filter(pk__in=pk_set):
-            check_prerequisite_cycle(milestone, [instance.pk])
-
-
-# Cached answers (tracker.versions) go stale when the catalogue or a user's
-# plan changes. Bulk writes that bypass these signals renew the stamps
-# themselves (the admin's publish and activate actions, Enrollment.plan_dates).
-versions.connect_receivers(
-    catalogue_models=[CareerTrack, CareerLevel, LadderStep, Milestone, Resource],
-    plan_models=[Enrollment, MilestoneProgress],
-)
-
-
-@receiver(m2m_changed, sender=Milestone.prerequisites.through)
-def prerequisites_changed(sender: Any, action: str, **kwargs: Any) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
-        versions.catalogue_changed()

@@ -19,7 +19,4 @@ urlpatterns = [
     # A share token is URL-safe base64 (secrets.token_urlsafe), so a slug; anything else,
     # a NUL byte included (PostgreSQL refuses it in a query), is a 404 before any lookup.
     path("shared/<slug:token>/", views.shared_plan, name="shared"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/read-all/", views.notifications_read_all, name="inbox-read-all"),
-    path("inbox/<int:pk>/read/", views.notification_read, name="notification-read"),
 ]

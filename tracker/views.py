@@ -30,19 +30,8 @@ from django_htmx.middleware import HtmxDetails
 from accounts.models import User
 
 from .forms import PlanDatesForm, ProgressDetailsForm, RoleFitQuizForm
-from .models import (
-    CareerLevel,
-    CareerTrack,
-    Category,
-    Enrollment,
-    LadderStep,
-    Milestone,
-    MilestoneProgress,
-    Notification,
-    ProgressEvent,
-    Resource,
-    Status,
-)
+from .models import CareerLevel, CareerTrack, Category, Enrollment, LadderStep, Milestone, MilestoneProgress, ProgressEvent, Resource, Status
+from nudges.models import Notification
 from .progress import EXPIRED, StepState, TrackProgress, progress_for_enrollments, steps_for_tracks, weekly_streak
 from .rolefit import Fit, rank_tracks
 
@@ -472,42 +461,3 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
         enrollment.unshare()
         messages.success(request, "The shared link no longer works.")
     return redirect(f"{reverse('tracker:plan', args=[enrollment.pk])}#share")
-
-
-# --------------------------------------------------------------------------
-# Inbox
-# --------------------------------------------------------------------------
-
-INBOX_LIMIT = 100
-
-
-@login_required
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    """The newest nudges, unread first marked."""
-    notifications = Notification.objects.filter(user=_user(request))[:INBOX_LIMIT]
-    return render(request, "tracker/inbox.html", {"notifications": notifications})
-
-
-def _inbox_response(request: HtmxHttpRequest, notification: Notification | None = None) -> HttpResponse:
-    if request.htmx and notification is not None:
-        return render(request, "tracker/includes/notification_swap.html", {"note": notification})
-    return redirect("tracker:inbox")
-
-
-@login_required
-@require_POST
-def notification_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Mark one nudge read."""
-    notification = get_object_or_404(Notification.objects.filter(user=_user(request)), pk=pk)
-    notification.mark_read()
-    return _inbox_response(request, notification)
-
-
-@login_required
-@require_POST
-def notifications_read_all(request: HtmxHttpRequest) -> HttpResponse:
-    """Mark every unread nudge read."""
-    count = Notification.objects.filter(user=_user(request)).mark_read()
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
-    return _inbox_response(request)

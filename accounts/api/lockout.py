@@ -8,7 +8,7 @@ email are counted: one stops a guesser trying many accounts, the other a
 botnet trying one account.
 
 While the cache is unreachable the lockout fails open, like the throttles
-(tracker.api.throttling): an attempt is allowed when its counts cannot be
+(api.throttling): an attempt is allowed when its counts cannot be
 read, and a failure that cannot be counted is logged. Passwords are still
 checked; only the brute-force brake is off until Redis returns.
 """

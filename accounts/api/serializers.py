@@ -15,7 +15,8 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts.models import ReminderPreferences, User, validate_timezone
+from accounts import parts
+from accounts.models import User, validate_timezone
 
 
 class RegisterSerializer(serializers.Serializer[User]):
@@ -104,54 +105,40 @@ class RefreshTokenSerializer(serializers.Serializer[Any]):
     refresh = serializers.CharField()
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
-        "example": "21:00:00",
-        "description": "A local wall-clock time, HH:MM[:SS], with no offset.",
-    }
-)
-class LocalTimeField(serializers.TimeField):
-    """A time of day in the user's own zone.
-
-    OpenAPI's ``format: time`` is RFC 3339's full-time, which demands a UTC
-    offset ("21:00:00Z"); quiet hours have none, so the schema gives a pattern.
-    """
-
-
-class ReminderPreferencesSerializer(serializers.ModelSerializer[ReminderPreferences]):
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.TimeField: LocalTimeField,
-    }
-
-    class Meta:
-        model = ReminderPreferences
-        fields = ReminderPreferences.USER_FIELDS
+def _me_parts() -> list[parts.AccountPart]:
+    return [p for p in parts.registered() if p.serializer is not None and p.instance is not None and p.me_field]
 
 
 class MeSerializer(serializers.ModelSerializer[User]):
-    reminder_preferences = ReminderPreferencesSerializer(required=False)
+    """The profile, with each app's nested part (``reminder_preferences``...) from ``accounts.parts``."""
+
     timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
 
     class Meta:
         model = User
-        fields = ("id", "email", "display_name", "timezone", "date_joined", "reminder_preferences")
+        fields = ("id", "email", "display_name", "timezone", "date_joined")
         read_only_fields = ("id", "email", "date_joined")
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        for part in _me_parts():
+            fields[part.me_field] = part.serializer(required=False)  # type: ignore[misc]
+        return fields
 
     def to_representation(self, instance: User) -> dict[str, Any]:
         data = super().to_representation(instance)
-        data["reminder_preferences"] = ReminderPreferencesSerializer(ReminderPreferences.for_user(instance)).data
+        for part in _me_parts():
+            data[part.me_field] = part.serializer(part.instance(instance)).data  # type: ignore[misc]
         return data
 
     def update(self, instance: User, validated_data: dict[str, Any]) -> User:
-        prefs_data = validated_data.pop("reminder_preferences", None)
+        nested = {part: validated_data.pop(part.me_field, None) for part in _me_parts()}
         with transaction.atomic():
             instance = super().update(instance, validated_data)
-            if prefs_data:
-                prefs = ReminderPreferences.for_user(instance)
-                for name, value in prefs_data.items():
-                    setattr(prefs, name, value)
-                prefs.save(update_fields=[*prefs_data, "updated_at"])
+            for part, values in nested.items():
+                if values:
+                    row = part.instance(instance)  # type: ignore[misc]
+                    for name, value in values.items():
+                        setattr(row, name, value)
+                    row.save(update_fields=[*values, "updated_at"])
         return instance

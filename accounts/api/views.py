@@ -18,7 +18,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts.export import export_user_data
 from accounts.models import User
-from tracker.api.throttling import ScopedThrottle
+from api.throttling import ScopedThrottle
 
 from .lockout import LoginLockout
 from .serializers import (

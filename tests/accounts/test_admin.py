@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from accounts.models import ReminderPreferences, User
+from accounts.models import User
+from nudges.models import ReminderPreferences
 from tests.factories import UserFactory
 from tests.tracker.test_admin import admin_form_data
 

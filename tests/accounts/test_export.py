@@ -2,7 +2,8 @@ import json
 
 from accounts.export import export_user_data
 from tests.factories import CareerTrackFactory, LadderStepFactory
-from tracker.models import Device, Enrollment, MilestoneProgress, Notification, Status
+from tracker.models import Enrollment, MilestoneProgress, Status
+from nudges.models import Device, Notification
 
 
 def test_the_export_holds_profile_plans_progress_history_and_messages_and_is_json(owner, other):

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import ReminderPreferences, User
+from accounts.models import User
+from nudges.models import ReminderPreferences
 
 
 def test_email_is_the_login_and_is_stored_lowercase(db):

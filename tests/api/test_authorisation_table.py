@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from tests.factories import CareerTrackFactory, EnrollmentFactory, MilestoneFactory
-from tracker.models import Device, Notification
+from nudges.models import Device, Notification
 
 
 def api_routes():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.models import Device
+from nudges.models import Device
 
 
 @pytest.mark.django_db

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from tests.factories import CareerTrackFactory, EnrollmentFactory, LadderStepFactory, MilestoneFactory
-from tracker.models import Enrollment, IdempotencyKey
+from tracker.models import Enrollment
+from api.models import IdempotencyKey
 
 URL = "/api/v1/enrollments/"
 

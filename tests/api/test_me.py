@@ -2,7 +2,8 @@
 
 import pytest
 
-from accounts.models import ReminderPreferences, User
+from accounts.models import User
+from nudges.models import ReminderPreferences
 
 
 @pytest.mark.django_db

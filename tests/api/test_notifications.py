@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.models import Notification
+from nudges.models import Notification
 
 
 @pytest.fixture

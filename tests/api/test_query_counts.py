@@ -12,7 +12,8 @@ from tests.factories import (
     MilestoneFactory,
     ResourceFactory,
 )
-from tracker.models import Device, MilestoneProgress, Notification
+from tracker.models import MilestoneProgress
+from nudges.models import Device, Notification
 
 
 def build(owner, size: int, tag: str) -> None:

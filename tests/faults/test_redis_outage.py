@@ -3,9 +3,9 @@
 Real processes: gunicorn serving the API, a private redis-server (cache and
 Celery broker) that the test stops and starts again on the same port, a
 Celery worker, a local SMTP server. While Redis is down the throttles and the
-login lockout fail open (tracker.api.throttling, accounts.api.lockout), the
+login lockout fail open (api.throttling, accounts.api.lockout), the
 answer cache computes (tracker.versions) and the celebration is not enqueued
-(tracker.nudges.receivers); the database keeps the work, so the scan finds it.
+(nudges.receivers); the database keeps the work, so the scan finds it.
 """
 
 import json
@@ -98,7 +98,7 @@ def test_progress_saved_during_a_redis_outage_is_kept_and_nudged_exactly_once(tm
         client.close()
 
         cluster.worker("worker")
-        cluster.manage("shell", "-c", "from tracker.tasks import scan_nudges; scan_nudges.delay()")
+        cluster.manage("shell", "-c", "from nudges.tasks import scan_nudges; scan_nudges.delay()")
         smtp_server.wait_for(USERS, timeout=120)
         assert wait_until(
             lambda: cluster.query("select count(*) from tracker_delivery where status = 'sent'")[0][0] == USERS,

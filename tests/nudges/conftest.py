@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from accounts.models import ReminderPreferences
+from nudges.models import ReminderPreferences
 from tests.factories import CareerLevelFactory, CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
 from tracker.models import CareerTrack, Category, Enrollment, Milestone, ProgressEvent, Status
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tracker.models import Channel, Delivery, DeliveryStatus, Rule
+from nudges.models import Channel, Delivery, DeliveryStatus, Rule
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_the_delivery_list_shows_each_delivery_and_counts_per_rule_and_day(clien
     Delivery.objects.create(user=other, rule=Rule.STALLED, period="a", channel=Channel.EMAIL, last_error="SMTP 421")
     Delivery.objects.create(user=owner, rule=Rule.DIGEST, period="w", channel=Channel.IN_APP)
     client.force_login(staff)
-    response = client.get(reverse("admin:tracker_delivery_changelist"))
+    response = client.get(reverse("admin:nudges_delivery_changelist"))
     assert response.status_code == 200
     counts = {(row["rule"], row["total"], row["sent"]) for row in response.context["counts_per_rule_and_day"]}
     assert counts == {(Rule.STALLED, 2, 1), (Rule.DIGEST, 1, 0)}
@@ -27,6 +27,6 @@ def test_the_delivery_list_shows_each_delivery_and_counts_per_rule_and_day(clien
 def test_deliveries_cannot_be_edited_in_the_admin(client, staff, owner):
     row = Delivery.objects.create(user=owner, rule=Rule.STALLED, period="a", channel=Channel.EMAIL)
     client.force_login(staff)
-    assert client.get(reverse("admin:tracker_delivery_add")).status_code == 403
-    response = client.post(reverse("admin:tracker_delivery_change", args=[row.pk]), {"status": "sent"})
+    assert client.get(reverse("admin:nudges_delivery_add")).status_code == 403
+    response = client.post(reverse("admin:nudges_delivery_change", args=[row.pk]), {"status": "sent"})
     assert response.status_code == 403

@@ -7,9 +7,10 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.models import Delivery, EnrollmentStatus, MilestoneProgress, Notification, Rule, Status
-from tracker.nudges import delivery
-from tracker.nudges import receivers as _receivers  # noqa: F401  (connects the receiver)
+from tracker.models import EnrollmentStatus, MilestoneProgress, Status
+from nudges.models import Delivery, Notification, Rule
+from nudges import delivery
+from nudges import receivers as _receivers  # noqa: F401  (connects the receiver)
 
 from .conftest import make_plan
 
@@ -65,7 +66,7 @@ def test_a_track_completed_by_the_celebration_shows_on_the_cached_dashboard(
 def test_a_rolled_back_change_enqueues_nothing(learner, monkeypatch, django_capture_on_commit_callbacks):
     plan = make_plan(learner, started=timezone.now() - timedelta(days=3))
     calls = []
-    monkeypatch.setattr("tracker.tasks.celebrate.apply_async", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("nudges.tasks.celebrate.apply_async", lambda *a, **k: calls.append(a))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
@@ -86,7 +87,7 @@ def test_with_the_broker_down_the_change_succeeds_and_the_next_scan_celebrates(
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr("tracker.tasks.celebrate.apply_async", broker_down)
+    monkeypatch.setattr("nudges.tasks.celebrate.apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         finish_level(learner, plan)
     assert MilestoneProgress.objects.filter(status=Status.DONE).count() == 2

@@ -9,11 +9,11 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from accounts.models import ReminderPreferences
+from nudges.models import ReminderPreferences
 from tests.factories import UserFactory
-from tracker.models import Channel, Delivery, DeliveryStatus, Notification, Rule
-from tracker.nudges import delivery
-from tracker.nudges.rules import Nudge
+from nudges.models import Channel, Delivery, DeliveryStatus, Notification, Rule
+from nudges import delivery
+from nudges.rules import Nudge
 
 from .conftest import make_plan, prefs_for, touch
 
@@ -223,7 +223,7 @@ def test_an_unexpected_send_error_is_recorded_and_left_for_the_sweep(learner, mo
     def bug(*args, **kwargs):
         raise KeyError("template variable")
 
-    monkeypatch.setattr("tracker.nudges.channels.send_email", bug)
+    monkeypatch.setattr("nudges.channels.send_email", bug)
     outcome = run([learner.pk])
     email = Delivery.objects.get(channel=Channel.EMAIL)
     assert email.status == DeliveryStatus.CLAIMED

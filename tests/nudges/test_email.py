@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 
-from tracker.models import Channel, Rule
-from tracker.nudges import channels, delivery
-from tracker.nudges.rules import Nudge
+from nudges.models import Channel, Rule
+from nudges import channels, delivery
+from nudges.rules import Nudge
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.factories import UserFactory
-from tracker.models import Channel, Delivery, DeliveryStatus, Device, Platform, Rule
-from tracker.nudges import channels, delivery, push
-from tracker.nudges.rules import Nudge
+from nudges.models import Channel, Delivery, DeliveryStatus, Device, Platform, Rule
+from nudges import channels, delivery, push
+from nudges.rules import Nudge
 
 pytestmark = pytest.mark.django_db
 
@@ -140,14 +140,14 @@ def test_an_unreachable_push_service_is_transient(settings, owner):
 def test_the_console_sender_is_the_default(settings, owner, caplog):
     settings.NUDGE_PUSH_SENDER = "console"
     Device.objects.create(user=owner, platform=Platform.WEB, token="console-token-123")
-    with caplog.at_level("INFO", logger="tracker.nudges.push"):
+    with caplog.at_level("INFO", logger="nudges.push"):
         channels.send(push_delivery(owner), owner)
     assert "Your next step" in caplog.text
     assert Delivery.objects.get().status == DeliveryStatus.SENT
 
 
 def test_push_is_used_only_for_users_with_a_device(owner):
-    from accounts.models import ReminderPreferences
+    from nudges.models import ReminderPreferences
 
     lonely = UserFactory()
     Device.objects.create(user=owner, platform=Platform.IOS, token="t")

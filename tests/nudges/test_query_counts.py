@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
-from tracker.models import Delivery, DeliveryStatus, Device, MilestoneProgress, Notification, Platform, Rule, Status
-from tracker.nudges import delivery
-from tracker.tasks import scan_nudges
+from tracker.models import MilestoneProgress, Status
+from nudges.models import Delivery, DeliveryStatus, Device, Notification, Platform, Rule
+from nudges import delivery
+from nudges.tasks import scan_nudges
 
 from .conftest import make_plan, prefs_for, touch
 
@@ -79,7 +80,7 @@ def test_running_a_batch_again_costs_no_more_queries_and_sends_nothing():
 
 def test_users_without_preferences_get_the_defaults_in_a_fixed_number_of_queries():
     """Their rows are made together (not one get_or_create each); beyond that only each email costs a statement."""
-    from accounts.models import ReminderPreferences
+    from nudges.models import ReminderPreferences
 
     def fresh(count, label):
         users = [UserFactory(email=f"{label}{i}@example.com", timezone="Europe/London") for i in range(count)]

@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import time_machine
 
-from accounts.models import ReminderPreferences
+from nudges.models import ReminderPreferences
 from tests.factories import UserFactory
-from tracker.models import MilestoneProgress, Rule
-from tracker.nudges import rules
-from tracker.nudges.state import load_state
+from tracker.models import MilestoneProgress
+from nudges.models import Rule
+from nudges import rules
+from nudges.state import load_state
 
 from .conftest import make_plan, prefs_for, set_done, touch
 

@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from accounts.models import ReminderPreferences
+from nudges.models import ReminderPreferences
 from tests.factories import UserFactory
-from tracker.models import Channel, Delivery, Notification, Rule
-from tracker.nudges import delivery, scan
-from tracker.nudges.rules import Nudge
+from nudges.models import Channel, Delivery, Notification, Rule
+from nudges import delivery, scan
+from nudges.rules import Nudge
 
 from .conftest import make_plan, prefs_for
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from careerplan.celery import app
-from tracker.tasks import retry_delay, send_nudge_batch
+from nudges.tasks import retry_delay, send_nudge_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_migration_schedules_an_idempotent_scan_every_fifteen_minutes():
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(task="tracker.tasks.scan_nudges")
+    task = PeriodicTask.objects.get(task="nudges.tasks.scan_nudges")
     assert (task.interval.every, task.interval.period) == (15, "minutes")
     assert task.enabled
     assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
@@ -57,7 +57,7 @@ def test_no_retry_waits_longer_than_half_the_visibility_timeout(visibility):
 
 
 def test_the_tasks_ack_late_and_requeue_when_the_worker_is_lost():
-    for name in ("tracker.tasks.scan_nudges", "tracker.tasks.send_nudge_batch", "tracker.tasks.celebrate"):
+    for name in ("nudges.tasks.scan_nudges", "nudges.tasks.send_nudge_batch", "nudges.tasks.celebrate"):
         task = app.tasks[name]
         assert task.acks_late
         assert task.reject_on_worker_lost

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from tests.factories import UserFactory
-from tracker.models import Delivery, Notification
+from nudges.models import Delivery, Notification
 
 from .conftest import make_plan, touch
 

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from accounts.models import ReminderPreferences
+from nudges.models import ReminderPreferences
 from tests.factories import UserFactory
 from tracker.models import Enrollment, MilestoneProgress, ProgressEvent, Status
-from tracker.nudges.state import read_batch, user_state
+from nudges.state import read_batch, user_state
 from tracker.progress import progress_for_enrollments, weekly_streak
 
 from .conftest import make_plan, set_done, touch

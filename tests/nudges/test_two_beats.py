@@ -12,7 +12,7 @@ USERS = 6
 FAST_SCHEDULE = """
 from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
 every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-scans = PeriodicTask.objects.filter(task="tracker.tasks.scan_nudges")
+scans = PeriodicTask.objects.filter(task="nudges.tasks.scan_nudges")
 assert scans.update(interval=every_second, expire_seconds=None) == 1
 PeriodicTasks.update_changed()
 """

@@ -4,9 +4,9 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from accounts.models import ReminderPreferences
-from tracker.models import Channel
-from tracker.nudges.unsubscribe import make_token, unsubscribe_url
+from nudges.models import ReminderPreferences
+from nudges.models import Channel
+from nudges.unsubscribe import make_token, unsubscribe_url
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(tmp_path, r
     smtp_server.delay = 1.0  # each email takes a second, so the kill lands inside the batch
     try:
         first = cluster.worker("first")
-        cluster.manage("shell", "-c", "from tracker.tasks import scan_nudges; scan_nudges.delay()")
+        cluster.manage("shell", "-c", "from nudges.tasks import scan_nudges; scan_nudges.delay()")
         assert len(smtp_server.wait_for(3, timeout=90)) >= 3
         time.sleep(0.5)  # the worker is now waiting on the next email's DATA
         cluster.kill(first)

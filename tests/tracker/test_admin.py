@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import ReminderPreferences, User
+from accounts.models import User
+from nudges.models import ReminderPreferences
 from tests.factories import (
     CareerLevelFactory,
     CareerTrackFactory,
@@ -128,7 +129,7 @@ def test_support_staff_have_exactly_view_permissions_on_plans_and_users(db):
         ("tracker", "view_milestoneprogress"),
         ("tracker", "view_progressevent"),
         ("accounts", "view_user"),
-        ("accounts", "view_reminderpreferences"),
+        ("nudges", "view_reminderpreferences"),
     }
 
 
@@ -324,13 +325,13 @@ def everything(content, staff):
     from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask
 
     interval = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
-    PeriodicTask.objects.create(name="send reminders", task="tracker.tasks.send_reminders", interval=interval)
+    PeriodicTask.objects.create(name="send reminders", task="nudges.tasks.send_reminders", interval=interval)
     CrontabSchedule.objects.create(minute="0", hour="9")
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    from tracker.models import Delivery, Device, Notification
+    from nudges.models import Delivery, Device, Notification
 
     Delivery.objects.create(user=staff, rule="stalled", period="2026-03-01#1", channel="email", last_error="timeout")
     Notification.objects.create(user=staff, rule="stalled", title="Your next step", body="Go on.")

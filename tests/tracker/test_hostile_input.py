@@ -23,7 +23,7 @@ from django.utils.html import escape
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.models import ReminderPreferences
+from nudges.models import ReminderPreferences
 from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFactory
 from tests.hostile import BOUNDED, hostile_date, hostile_text
 from tracker.models import Enrollment, MilestoneProgress, ProgressEvent, Status

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from tracker.models import Notification
+from nudges.models import Notification
 
 
 def test_marking_one_read_keeps_the_first_time(owner):

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import ReminderPreferences, User
+from accounts.models import User
+from nudges.models import ReminderPreferences
 from tracker.models import Enrollment, MilestoneProgress, ProgressEvent, Status
 
 

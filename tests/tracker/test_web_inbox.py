@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from tracker.models import Notification, Rule
+from nudges.models import Notification, Rule
 
 
 def note(user, title="Your plan is waiting", **extra):

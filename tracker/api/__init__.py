@@ -1,1 +1,1 @@
-"""The REST API v1 for the mobile app (mounted under /api/v1/ by careerplan.api_urls)."""
+"""The REST API v1 for the mobile app (mounted under /api/v1/ by api.urls)."""

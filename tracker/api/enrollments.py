@@ -15,8 +15,8 @@ from rest_framework.serializers import BaseSerializer
 
 from tracker.models import Enrollment, EnrollmentStatus, Milestone
 
-from .errors import Conflict, bad_request
-from .idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from api.errors import Conflict, bad_request
+from api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from .serializers import EnrollmentSerializer, EnrollmentUpdateSerializer, PlanSerializer, planned
 
 

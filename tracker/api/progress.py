@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from tracker.models import CareerTrack, Category, Enrollment, LadderStep, Milestone, MilestoneProgress, Status
 
-from .pagination import PagePagination
+from api.pagination import PagePagination
 from .serializers import ProgressSerializer, ProgressUpdateSerializer
 
 

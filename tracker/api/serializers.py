@@ -17,13 +17,10 @@ from tracker.models import (
     CareerLevel,
     CareerTrack,
     Category,
-    Device,
     Enrollment,
     EnrollmentStatus,
     LadderStep,
     Milestone,
-    Notification,
-    Platform,
     Resource,
     Status,
     WorkProduct,
@@ -284,30 +281,7 @@ class DashboardSerializer(serializers.Serializer[Any]):
     enrollments = EnrollmentProgressSerializer(many=True)
 
 
-# ---------------------------------------------------------------- notifications, devices, role-fit
-
-
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
-    class Meta:
-        model = Notification
-        fields = ("id", "rule", "title", "body", "url", "created_at", "read_at")
-        read_only_fields = fields
-
-
-class ReadAllSerializer(serializers.Serializer[Any]):
-    marked_read = serializers.IntegerField()
-
-
-class DeviceSerializer(serializers.ModelSerializer[Device]):
-    platform = serializers.ChoiceField(choices=Platform.choices)
-    # The model's unique validator would turn a re-registration into a 400;
-    # registering the same token again is meant to be harmless.
-    token = serializers.CharField(max_length=512)
-
-    class Meta:
-        model = Device
-        fields = ("id", "platform", "token", "created_at", "last_seen_at")
-        read_only_fields = ("id", "created_at", "last_seen_at")
+# ---------------------------------------------------------------- role-fit
 
 
 class RoleFitAnswersSerializer(serializers.Serializer[Any]):

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from tracker import versions
 from tracker.models import CareerTrack, LadderStep, Milestone
 
-from .etags import ETagMixin, etag_of
+from api.etags import ETagMixin, etag_of
 from .serializers import TrackDetailSerializer, TrackSerializer
 
 

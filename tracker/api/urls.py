@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, devices, enrollments, notifications, ping, progress, rolefit, tracks
+from . import dashboard, enrollments, progress, rolefit, tracks
 
 urlpatterns = [
     path("tracks/", tracks.TrackList.as_view(), name="track-list"),
@@ -11,11 +11,5 @@ urlpatterns = [
     path("progress/", progress.ProgressList.as_view(), name="progress-list"),
     path("progress/<slug:milestone_slug>/", progress.ProgressDetail.as_view(), name="progress-detail"),
     path("dashboard/", dashboard.Dashboard.as_view(), name="dashboard"),
-    path("notifications/", notifications.NotificationList.as_view(), name="notification-list"),
-    path("notifications/read-all/", notifications.NotificationReadAll.as_view(), name="notification-read-all"),
-    path("notifications/<int:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
-    path("devices/", devices.DeviceRegister.as_view(), name="device-list"),
-    path("devices/<int:pk>/", devices.DeviceDelete.as_view(), name="device-detail"),
     path("role-fit/", rolefit.RoleFit.as_view(), name="role-fit"),
-    path("ping/", ping.Ping.as_view(), name="ping"),
 ]

@@ -50,11 +50,21 @@ def create_groups(apps, schema_editor):
     for name, wanted in GROUPS.items():
         permissions = []
         for app_label, codename in wanted:
-            permissions.append(
-                Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
-            )
+            permissions.append(_permission(Permission, using, app_label, codename))
         group, _ = Group.objects.using(using).get_or_create(name=name)
         group.permissions.set(permissions)
+
+
+def _permission(Permission, using, app_label, codename):
+    """The permission, under whichever app holds its model when this runs.
+
+    Run again after release 0.2 moved ReminderPreferences to the nudges app
+    (nudges 0002 relabels its content type), the permission is found there.
+    Codenames are unique across this project's models.
+    """
+    permissions = Permission.objects.using(using)
+    found = permissions.filter(content_type__app_label=app_label, codename=codename).first()
+    return found if found is not None else permissions.get(codename=codename)
 
 
 def remove_groups(apps, schema_editor):

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ReminderPreferences, User
+from accounts.models import User
+from nudges.models import ReminderPreferences
 from tracker.models import CareerTrack, Enrollment, MilestoneProgress, Status, milestone_missing_prerequisites
 
 DEMO_EMAIL = "demo@careerplan.localhost"

@@ -33,7 +33,8 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import ReminderPreferences, User
+from accounts.models import User
+from nudges.models import ReminderPreferences
 from tracker.models import (
     CareerTrack,
     Enrollment,

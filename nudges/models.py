@@ -1,0 +1,216 @@
+"""Reminder nudges: how each person wants them, the in-app inbox, push devices and the delivery ledger.
+
+Moved here from ``tracker`` and ``accounts`` without copying data: each model
+keeps its table name (``Meta.db_table``), and migration ``0001_initial`` of this
+app only takes them over in Django's state (``SeparateDatabaseAndState``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Rule(models.TextChoices):
+    STALLED = "stalled", "Stalled plan"
+    DEADLINE = "deadline", "Deadline soon"
+    OVERDUE = "overdue", "Overdue milestone"
+    RENEWAL = "renewal", "Certification renewal"
+    DIGEST = "digest", "Weekly digest"
+    CELEBRATION = "celebration", "Celebration"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    IN_APP = "in_app", "In-app"
+    PUSH = "push", "Push"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self, now: datetime | None = None) -> int:
+        """Mark the unread ones read in one UPDATE; returns how many changed."""
+        return self.unread().update(read_at=now or timezone.now())
+
+
+class Notification(models.Model):
+    """An in-app nudge, shown in the web inbox and through the API."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True, help_text="Where the nudge leads, a path in the app.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = models.Manager.from_queryset(NotificationQuerySet)()
+
+    class Meta:
+        db_table = "tracker_notification"
+        ordering = ("-created_at", "-id")
+        indexes = [
+            # The inbox and the unread badge: newest first, unread only.
+            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
+            models.Index(fields=["user", "read_at"], name="notification_user_read"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.title}"
+
+    def mark_read(self, now: datetime | None = None) -> None:
+        """Mark read; reading it again keeps the first time."""
+        if self.read_at is None:
+            self.read_at = now or timezone.now()
+            self.save(update_fields=["read_at"])
+
+
+class Platform(models.TextChoices):
+    IOS = "ios", "iOS"
+    ANDROID = "android", "Android"
+    WEB = "web", "Web"
+
+
+class Device(models.Model):
+    """A push token the mobile app registered. Registering it again is a no-op."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
+    platform = models.CharField(max_length=10, choices=Platform.choices)
+    token = models.CharField(max_length=512, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "tracker_device"
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} device of {self.user}"
+
+
+class DeliveryStatus(models.TextChoices):
+    CLAIMED = "claimed", "Claimed"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Delivery(models.Model):
+    """One nudge on one channel: claimed before sending, marked sent right after.
+
+    The unique key (user, rule, period, channel) is what makes a nudge go out
+    once: a second scan, a retried task or a re-delivered message finds the
+    row and sends nothing. ``period`` names the occurrence (a day, an ISO week,
+    a milestone and a date...), as the rule that produced it defines it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    period = models.CharField(max_length=120)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.CLAIMED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "tracker_delivery"
+        verbose_name_plural = "deliveries"
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "rule", "period", "channel"], name="delivery_once_per_user_rule_period_channel"
+            )
+        ]
+        indexes = [
+            # Re-claiming claims left behind by a dead worker.
+            models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed"),
+            # Admin counts per rule and day.
+            models.Index(fields=["rule", "created_at"], name="delivery_rule_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}/{self.channel} for {self.user} ({self.period}): {self.status}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class ReminderPreferences(models.Model):
+    """How and when one user wants nudges. One row per user, made on demand.
+
+    Hours and quiet hours are in the user's own time zone (``User.timezone``).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences")
+    enabled = models.BooleanField("send reminders", default=True, help_text="Master switch for every nudge.")
+    email_enabled = models.BooleanField("by email", default=True)
+    in_app_enabled = models.BooleanField("in the app", default=True)
+    push_enabled = models.BooleanField("push to my devices", default=True)
+    stalled_after_days = models.PositiveSmallIntegerField(
+        "nudge me after this many quiet days",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    digest_enabled = models.BooleanField("weekly digest", default=True)
+    digest_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
+    digest_hour = models.PositiveSmallIntegerField(default=9, validators=[MinValueValidator(0), MaxValueValidator(23)])
+    quiet_start = models.TimeField(default=time(21, 0), help_text="No nudges from this local time...")
+    quiet_end = models.TimeField(default=time(8, 0), help_text="...until this local time.")
+    snoozed_until = models.DateField(null=True, blank=True, help_text="No nudges until this date.")
+    # Kept by the nudge scan (nudges): the instant this user is next
+    # worth looking at (indexed: each beat selects ``next_check_at <= now``),
+    # and the local date of the last scheduled nudge, claimed by a conditional
+    # UPDATE so that at most one goes out per user and local day.
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    last_nudged_on = models.DateField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # What the person sets themselves (the settings page, the API's me/, the
+    # export); the scan's own bookkeeping fields are left out.
+    USER_FIELDS = (
+        "enabled",
+        "email_enabled",
+        "in_app_enabled",
+        "push_enabled",
+        "stalled_after_days",
+        "digest_enabled",
+        "digest_weekday",
+        "digest_hour",
+        "quiet_start",
+        "quiet_end",
+        "snoozed_until",
+    )
+
+    class Meta:
+        db_table = "accounts_reminderpreferences"
+        verbose_name = "reminder preferences"
+        verbose_name_plural = "reminder preferences"
+
+    def __str__(self) -> str:
+        return f"Reminder preferences of {self.user}"
+
+    @classmethod
+    def for_user(cls, user: User) -> ReminderPreferences:
+        """The user's preferences, created with defaults on first use."""
+        prefs, _ = cls.objects.get_or_create(user=user)
+        return prefs

@@ -1,0 +1,44 @@
+"""Celebrations: a progress change, once committed, enqueues a check for a completed level or track."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from tracker.models import Status
+from tracker.signals import progress_changed
+
+from .models import ReminderPreferences
+from .tasks import celebrate
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(progress_changed, dispatch_uid="nudges.celebrate_on_commit")
+def celebrate_on_commit(sender: Any, user: Any, milestone: Any, to_status: str, **kwargs: Any) -> None:
+    """After the change commits, ask a worker to celebrate; a rolled-back change enqueues nothing.
+
+    The database is the outbox: the user's next check is moved to now inside
+    the same transaction, so if the broker is down the next scan still finds
+    the completion (the celebration rule looks back two days).
+    """
+    if to_status != Status.DONE:
+        return
+    ReminderPreferences.objects.filter(user=user).update(next_check_at=None)
+    user_id = user.pk
+    transaction.on_commit(lambda: enqueue_celebration(user_id))
+
+
+def enqueue_celebration(user_id: int) -> None:
+    """Enqueue the celebration task; a broker failure is logged, never raised into the request."""
+    try:
+        # Fail fast: the default publish path retries a dead broker for
+        # seconds (kombu, then redis-py), which the web request would wait out.
+        with celebrate.app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            celebrate.apply_async((user_id,), retry=False, connection=connection)
+    except Exception:  # any broker error: the next scan picks it up
+        logger.warning("could not enqueue the celebration of user %s; the next scan will", user_id, exc_info=True)

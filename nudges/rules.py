@@ -1,0 +1,325 @@
+"""What is due, as small pure functions of a user's state and the time.
+
+Each rule takes a ``UserState`` (read from the database by
+``nudges.state``, a batch of users at once) and an aware ``now`` and
+returns a ``Nudge`` or ``None``; none of them touches the database, so they
+are tested with frozen time and hand-made users. A nudge's ``period`` names the
+occurrence: together with the user, rule and channel it is the delivery's
+unique key, so the same occurrence is never sent twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from tracker.models import Status
+from nudges.models import Rule
+from tracker.progress import TrackProgress
+
+DEADLINE_WARNINGS = (7, 1)  # days before a target date
+RENEWAL_DAYS = 60
+# A celebration missed when it happened (broker down) is still sent by a scan
+# within this long; older completions are history, not news.
+CELEBRATION_LOOKBACK = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One nudge to send: what, for which occurrence, and what it says."""
+
+    rule: str
+    period: str
+    title: str
+    body: str
+    url: str = "/"
+    lines: tuple[str, ...] = ()
+
+    def payload(self) -> dict[str, object]:
+        """What a delivery stores, so a retry sends the same words."""
+        return {"title": self.title, "body": self.body, "url": self.url, "lines": list(self.lines)}
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """The part of ReminderPreferences the rules read (defaults as the model's)."""
+
+    enabled: bool = True
+    stalled_after_days: int = 7
+    digest_enabled: bool = True
+    digest_weekday: int = 0
+    digest_hour: int = 9
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    snoozed_until: date | None = None
+    last_nudged_on: date | None = None
+
+
+@dataclass
+class UserState:
+    """Everything the rules need to know about one user, read in a few queries."""
+
+    user_id: int
+    name: str
+    tz: ZoneInfo
+    prefs: Preferences
+    plans: list[TrackProgress] = field(default_factory=list)
+    last_activity: datetime | None = None
+    done_this_week: list[str] = field(default_factory=list)
+    streak: int = 0
+    # (rule, period) pairs already delivered or claimed: a rule whose nudge
+    # went out must not take the day's slot from the next rule.
+    delivered: frozenset[tuple[str, str]] = frozenset()
+
+    def local(self, now: datetime) -> datetime:
+        return now.astimezone(self.tz)
+
+
+# --- When ---------------------------------------------------------------------
+
+
+def is_quiet(prefs: Preferences, local: datetime) -> bool:
+    """Inside the user's quiet hours (which may wrap midnight); start == end means none."""
+    start, end, at = prefs.quiet_start, prefs.quiet_end, local.time().replace(tzinfo=None)
+    if start == end:
+        return False
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end
+
+
+def is_snoozed(prefs: Preferences, today: date) -> bool:
+    return prefs.snoozed_until is not None and today < prefs.snoozed_until
+
+
+def may_send_scheduled(state: UserState, now: datetime) -> bool:
+    """Master switch on, not snoozed, and today's one scheduled nudge not yet used."""
+    today = state.local(now).date()
+    prefs = state.prefs
+    return prefs.enabled and not is_snoozed(prefs, today) and prefs.last_nudged_on != today
+
+
+def is_digest_hour(state: UserState, now: datetime) -> bool:
+    """The user's chosen weekday and hour, in their own zone (DST-proof: wall-clock)."""
+    local = state.local(now)
+    prefs = state.prefs
+    return prefs.digest_enabled and local.weekday() == prefs.digest_weekday and local.hour == prefs.digest_hour
+
+
+def next_window_start(state: UserState, now: datetime) -> datetime:
+    """The next instant (UTC-aware) at which quiet hours end in the user's zone."""
+    local = state.local(now)
+    end = state.prefs.quiet_end
+    for offset in (0, 1, 2):
+        day = local.date() + timedelta(days=offset)
+        candidate = datetime.combine(day, end, tzinfo=state.tz)
+        if candidate > local:
+            return candidate
+    return local + timedelta(days=1)  # pragma: no cover - unreachable with a valid time
+
+
+def next_digest_at(state: UserState, now: datetime) -> datetime | None:
+    """The next start of the user's digest hour, or None without a digest."""
+    prefs = state.prefs
+    if not prefs.digest_enabled:
+        return None
+    local = state.local(now)
+    for offset in range(8):
+        day = local.date() + timedelta(days=offset)
+        if day.weekday() != prefs.digest_weekday:
+            continue
+        candidate = datetime.combine(day, time(prefs.digest_hour), tzinfo=state.tz)
+        if candidate + timedelta(hours=1) > local:
+            return candidate
+    return None  # pragma: no cover
+
+
+# --- The rules ------------------------------------------------------------------
+
+
+def stalled(state: UserState, now: datetime) -> Nudge | None:
+    """No progress for the chosen number of days: point at the next step."""
+    if state.last_activity is None or not state.plans:
+        return None
+    today = state.local(now).date()
+    quiet_days = (today - state.local(state.last_activity).date()).days
+    interval = max(state.prefs.stalled_after_days, 1)
+    if quiet_days < interval:
+        return None
+    plan = next((p for p in state.plans if p.next_up), None)
+    if plan is None:
+        return None
+    step = plan.next_up[0]
+    track = plan.enrollment.track
+    # One nudge per stall interval: day 7, 14, 21... of the same quiet spell.
+    period = f"{state.local(state.last_activity).date().isoformat()}#{quiet_days // interval}"
+    return Nudge(
+        rule=Rule.STALLED,
+        period=period,
+        title=f"Your next step in {track.name} is {step.milestone.title}",
+        body=f"It has been {quiet_days} days since your last progress. "
+        f"Your next step in {track.name} is {step.milestone.title}.",
+        url=track.get_absolute_url(),
+    )
+
+
+def deadline(state: UserState, now: datetime) -> Nudge | None:
+    """A target date a week away, and again a day away (the nearest one first)."""
+    today = state.local(now).date()
+    soonest: tuple[int, str, str, str] | None = None
+    for plan in state.plans:
+        for item in plan.items:
+            if item.is_settled or item.target_date is None:
+                continue
+            days = (item.target_date - today).days
+            if not 1 <= days <= DEADLINE_WARNINGS[0]:
+                continue
+            # "7" covers 2-7 days (a nudge skipped for the daily limit comes a day later); "1" the eve.
+            warning = 1 if days == 1 else DEADLINE_WARNINGS[0]
+            key = f"m{item.milestone.pk}:{item.target_date.isoformat()}:{warning}d"
+            if soonest is None or days < soonest[0]:
+                soonest = (days, key, item.milestone.title, plan.enrollment.track.get_absolute_url())
+    if soonest is None:
+        return None
+    days, key, title, url = soonest
+    when = "tomorrow" if days == 1 else f"in {days} days"
+    return Nudge(
+        rule=Rule.DEADLINE, period=key, title=f"{title} is due {when}", body=f"{title} is due {when}.", url=url
+    )
+
+
+def overdue(state: UserState, now: datetime) -> Nudge | None:
+    """A target date has passed and the milestone is not done: at most once a week each."""
+    today = state.local(now).date()
+    for plan in state.plans:
+        for item in plan.overdue:
+            assert item.target_date is not None
+            late = (today - item.target_date).days
+            return Nudge(
+                rule=Rule.OVERDUE,
+                # A new key every 7 days of lateness: once a week per milestone.
+                period=f"m{item.milestone.pk}:{item.target_date.isoformat()}:w{(late - 1) // 7}",
+                title=f"{item.milestone.title} is overdue",
+                body=f"{item.milestone.title} was due on {item.target_date:%d %B %Y}. "
+                "Mark it done, or move the date to one that works.",
+                url=plan.enrollment.track.get_absolute_url(),
+            )
+    return None
+
+
+def renewal(state: UserState, now: datetime) -> Nudge | None:
+    """A certification whose validity ends within 60 days."""
+    today = state.local(now).date()
+    for plan in state.plans:
+        for item in plan.items:
+            if item.status != Status.DONE or item.expires_on is None:
+                continue
+            if today <= item.expires_on <= today + timedelta(days=RENEWAL_DAYS):
+                return Nudge(
+                    rule=Rule.RENEWAL,
+                    period=f"m{item.milestone.pk}:{item.expires_on.isoformat()}",
+                    title=f"Renew {item.milestone.title} before {item.expires_on:%d %B %Y}",
+                    body=f"Your {item.milestone.title} stops counting on {item.expires_on:%d %B %Y}.",
+                    url=plan.enrollment.track.get_absolute_url(),
+                )
+    return None
+
+
+def digest(state: UserState, now: datetime) -> Nudge | None:
+    """On the chosen weekday and hour: what the user did this week and what is next."""
+    if not state.plans or not is_digest_hour(state, now):
+        return None
+    year, week, _ = state.local(now).isocalendar()
+    next_steps = [f"{p.enrollment.track.name}: {p.next_up[0].milestone.title}" for p in state.plans if p.next_up]
+    done = state.done_this_week
+    summary = f"You finished {len(done)} milestone{'s' if len(done) != 1 else ''} this week"
+    if state.streak:
+        summary += f" and your streak is {state.streak} week{'s' if state.streak != 1 else ''}"
+    return Nudge(
+        rule=Rule.DIGEST,
+        period=f"{year}-W{week:02d}",
+        title="Your week in CareerPlan",
+        body=summary + ".",
+        url="/",
+        lines=(*(f"Done: {title}" for title in done), *(f"Next: {step}" for step in next_steps)),
+    )
+
+
+def celebrations(state: UserState, now: datetime) -> list[Nudge]:
+    """A career level or a whole track completed lately: sent at once, outside the daily limit."""
+    found: list[Nudge] = []
+    for plan in state.plans:
+        latest = _latest_completion(plan.items)
+        if latest is None or now - latest > CELEBRATION_LOOKBACK:
+            continue
+        track = plan.enrollment.track
+        if plan.is_complete:
+            found.append(
+                Nudge(
+                    rule=Rule.CELEBRATION,
+                    period=f"track:{plan.enrollment.pk}",
+                    title=f"You completed {track.name}!",
+                    body=f"Every milestone of {track.name} is done. Congratulations.",
+                    url=track.get_absolute_url(),
+                )
+            )
+            continue
+        levels: dict[int, list] = {}
+        for item in plan.items:
+            if item.step.level_id is not None:
+                levels.setdefault(item.step.level_id, []).append(item)
+        for level_id, items in levels.items():
+            if not all(i.is_settled for i in items) or not any(i.is_done for i in items):
+                continue
+            level_latest = _latest_completion(items)
+            if level_latest is None or now - level_latest > CELEBRATION_LOOKBACK:
+                continue
+            level = items[0].step.level
+            found.append(
+                Nudge(
+                    rule=Rule.CELEBRATION,
+                    period=f"level:{level_id}",
+                    title=f"You reached {level.title}!",
+                    body=f"You finished every milestone of {level.title} in {track.name}.",
+                    url=track.get_absolute_url(),
+                )
+            )
+    return found
+
+
+def _latest_completion(items: list) -> datetime | None:
+    stamps = [i.progress.completed_at for i in items if i.is_done and i.progress and i.progress.completed_at]
+    return max(stamps) if stamps else None
+
+
+# The scheduled rules, most pressing first: one of them per user and day.
+SCHEDULED: tuple[Callable[[UserState, datetime], Nudge | None], ...] = (digest, deadline, overdue, renewal, stalled)
+
+
+def scheduled_nudge(state: UserState, now: datetime) -> Nudge | None:
+    """Today's one scheduled nudge, if any may go out now.
+
+    Outside quiet hours only, except the digest, which comes at the hour the
+    user chose even if that falls inside them.
+    """
+    if not may_send_scheduled(state, now):
+        return None
+    local = state.local(now)
+    quiet = is_quiet(state.prefs, local)
+    # On digest day nothing else goes out before the digest hour, so an
+    # earlier nudge cannot use up the day's one slot and swallow the digest.
+    before_digest = (
+        state.prefs.digest_enabled
+        and bool(state.plans)
+        and local.weekday() == state.prefs.digest_weekday
+        and local.hour < state.prefs.digest_hour
+    )
+    for rule in SCHEDULED:
+        if (quiet or before_digest) and rule is not digest:
+            continue
+        nudge = rule(state, now)
+        if nudge is not None and (nudge.rule, nudge.period) not in state.delivered:
+            return nudge
+    return None

@@ -1,0 +1,59 @@
+"""The tracker's part of a person's account: plans, progress and its history (``accounts.parts``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts import parts
+from accounts.export import iso
+from accounts.models import User
+
+from .models import Enrollment, MilestoneProgress, ProgressEvent
+
+
+def export(user: User) -> dict[str, Any]:
+    """Every enrollment, progress row and history event of ``user``."""
+    return {
+        "enrollments": [
+            {
+                "track": e.track.slug,
+                "status": e.status,
+                "started_at": iso(e.started_at),
+                "target_date": iso(e.target_date),
+                "completed_at": iso(e.completed_at),
+                "shared": bool(e.share_token),
+            }
+            for e in Enrollment.objects.filter(user=user).select_related("track").order_by("started_at", "id")
+        ],
+        "progress": [
+            {
+                "milestone": p.milestone.slug,
+                "status": p.status,
+                "started_at": iso(p.started_at),
+                "completed_at": iso(p.completed_at),
+                "target_date": iso(p.target_date),
+                "evidence_url": p.evidence_url,
+                "notes": p.notes,
+                "earned_in": p.earned_in.slug if p.earned_in else None,
+                "updated_at": iso(p.updated_at),
+            }
+            for p in MilestoneProgress.objects.filter(user=user)
+            .select_related("milestone", "earned_in")
+            .order_by("milestone__slug")
+        ],
+        "history": [
+            {
+                "milestone": ev.milestone.slug,
+                "track": ev.track.slug if ev.track else None,
+                "from": ev.from_status,
+                "to": ev.to_status,
+                "at": iso(ev.created_at),
+            }
+            for ev in ProgressEvent.objects.filter(user=user)
+            .select_related("milestone", "track")
+            .order_by("created_at", "id")
+        ],
+    }
+
+
+parts.register(parts.AccountPart(name="plans", export=export))

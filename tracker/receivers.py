@@ -1,0 +1,52 @@
+"""Receivers that must run however the data is changed (admin, shell, import): guards and cache stamps."""
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from . import versions
+from .models import (
+    CareerLevel,
+    CareerTrack,
+    Enrollment,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    Resource,
+    check_prerequisite_cycle,
+)
+
+@receiver(m2m_changed, sender=Milestone.prerequisites.through)
+def refuse_prerequisite_cycles(
+    sender: Any, instance: Milestone, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    """Reject, before it is written, any prerequisite edge that closes a loop.
+
+    The forms check this too, to show the error next to the field; this is
+    the backstop for every other way in (shell, fixtures, the API).
+    """
+    if action != "pre_add" or not pk_set:
+        return
+    if not reverse:
+        check_prerequisite_cycle(instance, sorted(pk_set))
+    else:
+        # ``instance`` is being added as a prerequisite of each milestone in
+        # pk_set: check each new edge from that side.
+        for milestone in Milestone.objects.filter(pk__in=pk_set):
+            check_prerequisite_cycle(milestone, [instance.pk])
+
+
+# Cached answers (tracker.versions) go stale when the catalogue or a user's
+# plan changes. Bulk writes that bypass these signals renew the stamps
+# themselves (the admin's publish and activate actions, Enrollment.plan_dates).
+versions.connect_receivers(
+    catalogue_models=[CareerTrack, CareerLevel, LadderStep, Milestone, Resource],
+    plan_models=[Enrollment, MilestoneProgress],
+)
+
+
+@receiver(m2m_changed, sender=Milestone.prerequisites.through)
+def prerequisites_changed(sender: Any, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        versions.catalogue_changed()
