@@ -63,6 +63,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "display_name")
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
+
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
         # Parts such as reminder preferences are made on demand; edit them once the user exists.
         if obj is None:

@@ -6,11 +6,13 @@ Sign-up, log-in, email and password changes are django-allauth's views.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,13 +36,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     data = request.POST if request.method == "POST" else None
     profile_form = ProfileForm(data, instance=user, prefix="profile")
-    sections = [
+    sections: list[dict[str, Any]] = [
         {"part": part, "form": part.settings_form(data, instance=part.instance(user), prefix=part.name)}
         for part in parts.registered()
         if part.settings_form is not None and part.instance is not None
     ]
-    forms = [profile_form, *(section["form"] for section in sections)]
-    if request.method == "POST" and all([form.is_valid() for form in forms]):
+    forms: list[ModelForm[Any]] = [profile_form, *(section["form"] for section in sections)]
+    # Every form validated (no short-circuit), so each shows its own errors.
+    valid = [form.is_valid() for form in forms]
+    if request.method == "POST" and all(valid):
         with transaction.atomic():
             for form in forms:
                 form.save()

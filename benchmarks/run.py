@@ -444,8 +444,7 @@ def drain_time(broker: Any, queued: int, worker_log: Path, concurrency: int) -> 
 def reset_nudges(**prefs: Any) -> None:
     from django.db import connection
 
-    from nudges.models import ReminderPreferences
-    from nudges.models import Delivery, Notification
+    from nudges.models import Delivery, Notification, ReminderPreferences
 
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {Delivery._meta.db_table}, {Notification._meta.db_table}")
@@ -456,7 +455,7 @@ def scan_and_deliver(results: Results, label: str, broker: Any, workdir: Path, c
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tracker import tasks
+    from nudges import tasks
     from nudges.models import Delivery, DeliveryStatus
 
     broker.delete("celery", "unacked", "unacked_index")

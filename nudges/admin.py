@@ -1,4 +1,4 @@
-"""Admin for reminder nudges: every delivery, the inbox and push devices (read-only), and preferences inline on a user."""
+"""Admin for reminder nudges: deliveries, the inbox and push devices (read-only), and preferences on a user."""
 
 from __future__ import annotations
 

@@ -30,10 +30,9 @@ from django.db.models import F, Field, Model, QuerySet, UniqueConstraint
 from django.utils import timezone
 
 from accounts.models import User
-from nudges.models import ReminderPreferences
+from nudges.models import Channel, Delivery, DeliveryStatus, Notification, ReminderPreferences
 from tracker import versions
 from tracker.models import Enrollment, EnrollmentStatus
-from nudges.models import Channel, Delivery, DeliveryStatus, Notification
 
 from . import channels, rules
 from .rules import Nudge, UserState

@@ -8,7 +8,7 @@ app only takes them over in Django's state (``SeparateDatabaseAndState``).
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tracker.models import Status
 from nudges.models import Rule
+from tracker.models import Status
 from tracker.progress import TrackProgress
 
 DEADLINE_WARNINGS = (7, 1)  # days before a target date

@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING
 from django.db.models import Max
 from django.utils import timezone
 
-from nudges.models import ReminderPreferences
-from tracker.models import CareerTrack, Enrollment, EnrollmentStatus, LadderStep, Milestone, MilestoneProgress, ProgressEvent, Status
-from nudges.models import Delivery, Device
+from nudges.models import Delivery, Device, ReminderPreferences
+from tracker.models import (
+    CareerTrack,
+    Enrollment,
+    EnrollmentStatus,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    ProgressEvent,
+    Status,
+)
 from tracker.progress import (
     STREAK_STATUSES,
     prerequisites_by_milestone,
@@ -133,7 +141,7 @@ def user_state(user: User, prefs: ReminderPreferences, reading: BatchReading, no
     today = now.astimezone(tz).date()
     enrollments = reading.enrollments.get(user.pk, [])
     progress = progress_from_rows(
-        enrollments, reading.steps_by_track, reading.progress.get(user.pk, {}), today, reading.prerequisites
+        enrollments, reading.steps_by_track, reading.progress.get(user.pk, {}), today, tz, reading.prerequisites
     )
     last_event = reading.last_event.get(user.pk)
     started = max((e.started_at for e in enrollments), default=None)

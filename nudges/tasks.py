@@ -70,6 +70,7 @@ def celebrate(self: Task, user_id: int, *_enqueued_by_0_1: Any) -> int:
 # already queued during an upgrade still name them, and so does beat's saved
 # schedule until migration nudges 0001 renames it. Kept for one release.
 
+
 @shared_task(name="tracker.tasks.scan_nudges", acks_late=True, reject_on_worker_lost=True)
 def legacy_scan_nudges() -> int:
     """Release 0.1's name of ``scan_nudges``."""

@@ -13,7 +13,6 @@ from django.core import signing
 from django.urls import reverse
 
 from accounts.models import User
-from nudges.models import ReminderPreferences
 from nudges.models import Channel
 
 CHANNEL_FIELDS = {

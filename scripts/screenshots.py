@@ -71,21 +71,16 @@ def build_database() -> str:
     from django.utils import timezone
 
     from accounts.models import User
-    from tracker.models import (
-        CareerTrack,
-        Enrollment,
-        MilestoneProgress,
-        Notification,
-        Rule,
-        Status,
-        milestone_missing_prerequisites,
-    )
+    from nudges.models import Notification, Rule
+    from tracker.models import CareerTrack, Enrollment, MilestoneProgress, Status, milestone_missing_prerequisites
+    from tracker.planning import plan_dates
+    from tracker.progress import track_progress
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", "careerplan", verbosity=0)
     user = User.objects.create_user(SCREEN_EMAIL, "screens-only", display_name="Dana", timezone="Europe/London")
     now = timezone.now()
-    mle = Enrollment.objects.enroll(user, CareerTrack.objects.get(slug="machine-learning-engineer"))
+    mle, _ = Enrollment.objects.enroll(user, CareerTrack.objects.get(slug="machine-learning-engineer"))
     Enrollment.objects.enroll(user, CareerTrack.objects.get(slug="data-engineer"))
     # Done over the past weeks, in ladder order, so the streak and chart have a history.
     done = 0
@@ -97,11 +92,9 @@ def build_database() -> str:
         when = now - timedelta(weeks=WEEKS_AGO[done])
         MilestoneProgress.objects.set_status(user, step.milestone, Status.DONE, track=mle.track, now=when)
         done += 1
-    mle.target_date = (now + timedelta(days=540)).date()
-    mle.save()
-    mle.plan_dates()
+    plan_dates(mle, target_date=(now + timedelta(days=540)).date())
     # One planned date already behind, so "overdue" shows.
-    late = mle.progress().next_up[0]
+    late = track_progress(mle).next_up[0]
     MilestoneProgress.objects.filter(user=user, milestone=late.milestone).update(
         target_date=(now - timedelta(days=4)).date()
     )

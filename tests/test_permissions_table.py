@@ -39,10 +39,10 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
-from tracker.models import Enrollment, MilestoneProgress, ProgressEvent
 from nudges.models import Delivery, Device, Notification
 from nudges.unsubscribe import make_token
+from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
+from tracker.models import Enrollment, MilestoneProgress, ProgressEvent
 
 ANONYMOUS, OWNER, OTHER, EDITOR, STAFF = "anonymous", "owner", "other", "editor", "staff"
 # The owner goes last: some of the owner's requests change state (mark read, share, delete a device).
@@ -101,7 +101,7 @@ def world(db, owner, other) -> World:
     track = CareerTrackFactory(slug="data-engineer", name="Data Engineer")
     milestone = MilestoneFactory(slug="sql", title="SQL")
     LadderStepFactory(track=track, milestone=milestone, order=1)
-    plan = Enrollment.objects.enroll(owner, track, target_date=date(2099, 1, 1))
+    plan, _ = Enrollment.objects.enroll(owner, track, target_date=date(2099, 1, 1))
     progress = MilestoneProgress.objects.set_status(owner, milestone, "in_progress", track=track)
     progress.notes, progress.evidence_url = SECRET_NOTE, SECRET_EVIDENCE
     progress.save()

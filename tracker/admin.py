@@ -9,7 +9,6 @@ rows, prerequisite checks). Both groups are made by migration 0002.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
@@ -19,7 +18,6 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -29,7 +27,16 @@ from django.utils.translation import ngettext
 from . import versions
 from .content_io import CONTENT_MODELS, ContentImportError, export_tracks, import_content
 from .forms import MilestoneAdminForm, TrackImportForm
-from .models import CareerLevel, CareerTrack, Enrollment, LadderStep, Milestone, MilestoneProgress, ProgressEvent, Resource
+from .models import (
+    CareerLevel,
+    CareerTrack,
+    Enrollment,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    ProgressEvent,
+    Resource,
+)
 
 admin.site.site_header = "CareerPlan administration"
 admin.site.site_title = "CareerPlan admin"

@@ -6,15 +6,16 @@ same achievement can stand in many tracks; a user's ``MilestoneProgress`` is
 per milestone, not per track, so earning it once counts everywhere.
 
 Enrolling creates no per-milestone rows: a track's progress is read from the
-user's progress rows for the track's steps (see ``tracker.progress``).
+user's progress rows for the track's steps (see ``tracker.progress``, the read
+side, which these models never import).
 """
 
 from __future__ import annotations
 
 import calendar
 import secrets
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -30,8 +31,6 @@ from .signals import progress_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-    from .progress import TrackProgress
 
 
 SCALE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -79,6 +78,16 @@ class WorkProduct(models.TextChoices):
 class CareerTrackQuerySet(models.QuerySet["CareerTrack"]):
     def published(self) -> CareerTrackQuerySet:
         return self.filter(is_published=True)
+
+    def set_published(self, published: bool) -> int:
+        """Publish or withdraw these tracks in one UPDATE; returns how many changed.
+
+        update() sends no post_save, so the catalogue's cache stamp is renewed here.
+        """
+        changed = self.exclude(is_published=published).update(is_published=published)
+        if changed:
+            versions.catalogue_changed()
+        return changed
 
 
 class CareerTrackManager(models.Manager["CareerTrack"]):
@@ -149,9 +158,9 @@ class CareerTrack(models.Model):
         if not isinstance(self.tools, list) or not all(isinstance(t, str) for t in self.tools):
             raise ValidationError({"tools": "Give the tools as a list of names."})
 
-    def visible_steps(self) -> models.QuerySet[LadderStep]:
-        """Steps a user sees: those whose milestone is active, in ladder order."""
-        return self.steps.visible().select_related("milestone", "level")
+    def visible_steps(self) -> LadderStepQuerySet:
+        """Steps a user sees: those whose milestone is active, in ladder order (``LadderStep.objects.ladder``)."""
+        return LadderStep.objects.ladder().filter(track=self)
 
 
 class CareerLevelManager(models.Manager["CareerLevel"]):
@@ -207,6 +216,29 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
     def active(self) -> MilestoneQuerySet:
         return self.filter(is_active=True)
 
+    def set_active(self, active: bool) -> int:
+        """Show or hide these milestones everywhere in one UPDATE; returns how many changed.
+
+        update() sends no post_save, so the catalogue's cache stamp is renewed here.
+        """
+        changed = self.exclude(is_active=active).update(is_active=active)
+        if changed:
+            versions.catalogue_changed()
+        return changed
+
+    def prerequisite_edges(self) -> dict[int, list[int]]:
+        """``{milestone id: [ids of its prerequisites]}`` for the milestones in this queryset, in one query.
+
+        The catalogue is small (tens to a few hundred milestones), so callers
+        that walk the graph read the whole edge list and walk it in memory.
+        """
+        through = Milestone.prerequisites.through
+        edges: dict[int, list[int]] = {}
+        rows = through.objects.filter(from_milestone__in=self.values("pk")).order_by("pk")
+        for from_id, to_id in rows.values_list("from_milestone_id", "to_milestone_id"):
+            edges.setdefault(from_id, []).append(to_id)
+        return edges
+
 
 class MilestoneManager(models.Manager["Milestone"]):
     def get_by_natural_key(self, slug: str) -> Milestone:
@@ -249,15 +281,21 @@ class Milestone(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def expires_on(self, completed_at: datetime | None) -> date | None:
-        """The date an achievement earned at ``completed_at`` stops being valid."""
+    def expires_on(self, completed_at: datetime | None, tz: tzinfo) -> date | None:
+        """The first day an achievement earned at ``completed_at`` no longer counts, in the person's zone ``tz``.
+
+        The one expiry rule: counted from the date earned on the person's own
+        calendar, and compared with their own "today" (``has_lapsed``), so the
+        web, the API, the nudges and a renewal agree even near midnight.
+        """
         if completed_at is None or not self.valid_for_months:
             return None
-        return add_months(timezone.localdate(completed_at, UTC), self.valid_for_months)
+        return add_months(timezone.localdate(completed_at, tz), self.valid_for_months)
 
-    def clean_prerequisites(self, candidates: Iterable[Milestone]) -> None:
-        """Raise a ValidationError naming the loop if ``candidates`` would close one."""
-        check_prerequisite_cycle(self, [c.pk for c in candidates])
+    def has_lapsed(self, completed_at: datetime | None, tz: tzinfo, today: date) -> bool:
+        """Whether an achievement earned at ``completed_at`` has expired by ``today`` (the person's local date)."""
+        expires = self.expires_on(completed_at, tz)
+        return expires is not None and expires <= today
 
 
 class ResourceManager(models.Manager["Resource"]):
@@ -292,6 +330,25 @@ class LadderStepQuerySet(models.QuerySet["LadderStep"]):
     def visible(self) -> LadderStepQuerySet:
         """Steps whose milestone is active. Hidden steps keep everyone's progress."""
         return self.filter(milestone__is_active=True)
+
+    def ladder(self) -> LadderStepQuerySet:
+        """The visible-steps query: visible steps in ladder order with milestone, level and active prerequisites.
+
+        The one query behind the track page, the track API, every plan's
+        progress and the nudges. Prerequisites come ordered by title, as pages
+        list them, and only with the fields those pages and the API show.
+        """
+        return (
+            self.visible()
+            .select_related("milestone", "level")
+            .prefetch_related(
+                models.Prefetch(
+                    "milestone__prerequisites",
+                    queryset=Milestone.objects.active().only("id", "slug", "title").order_by("title"),
+                )
+            )
+            .order_by("track_id", "order", "id")
+        )
 
 
 class LadderStepManager(models.Manager["LadderStep"]):
@@ -343,10 +400,7 @@ def check_prerequisite_cycle(milestone: Milestone, new_prerequisite_ids: Sequenc
         raise ValidationError(
             "%(m)s cannot be its own prerequisite.", params={"m": milestone.title}, code="prerequisite_cycle"
         )
-    through = Milestone.prerequisites.through
-    edges: dict[int, list[int]] = {}
-    for from_id, to_id in through.objects.values_list("from_milestone_id", "to_milestone_id"):
-        edges.setdefault(from_id, []).append(to_id)
+    edges = Milestone.objects.prerequisite_edges()
     # A cycle appears iff ``milestone`` is reachable from a new prerequisite.
     for start in new_prerequisite_ids:
         path = _path(edges, start, milestone.pk)
@@ -400,13 +454,14 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
 
 
 class EnrollmentManager(models.Manager["Enrollment"]):
-    def enroll(self, user: User, track: CareerTrack, target_date: date | None = None) -> Enrollment:
-        """Follow ``track``; idempotent, and creates no per-milestone rows.
+    def enroll(self, user: User, track: CareerTrack, target_date: date | None = None) -> tuple[Enrollment, bool]:
+        """Follow ``track``; idempotent, and creates no per-milestone rows. Returns (enrollment, created).
 
         An existing active, paused or completed enrollment is returned (a
         paused one is resumed); only when there is none, or all are archived,
         is a new one made. Two concurrent calls end with one active row: the
-        partial unique constraint turns the loser's insert into a fetch.
+        partial unique constraint turns the loser's insert into a fetch, and
+        only the winner says it created it.
         """
         existing = (
             self.filter(user=user, track=track)
@@ -424,12 +479,12 @@ class EnrollmentManager(models.Manager["Enrollment"]):
                 changed.append("target_date")
             if changed:
                 existing.save(update_fields=[*changed, "updated_at"])
-            return existing
+            return existing, False
         try:
             with transaction.atomic():
-                return self.create(user=user, track=track, target_date=target_date)
+                return self.create(user=user, track=track, target_date=target_date), True
         except IntegrityError:
-            return self.get(user=user, track=track, status=EnrollmentStatus.ACTIVE)
+            return self.get(user=user, track=track, status=EnrollmentStatus.ACTIVE), False
 
 
 class Enrollment(models.Model):
@@ -460,12 +515,6 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.track}"
-
-    def progress(self, today: date | None = None) -> TrackProgress:
-        """This enrollment's completion, by category, and what comes next."""
-        from .progress import progress_for_enrollments
-
-        return progress_for_enrollments(self.user, [self], today=today)[self.pk]
 
     def change_status(self, status: str, now: datetime | None = None) -> None:
         """Pause, resume, complete or archive this enrollment.
@@ -502,48 +551,87 @@ class Enrollment(models.Model):
             self.share_token = None
             self.save(update_fields=["share_token", "updated_at"])
 
-    def plan_dates(self, today: date | None = None) -> dict[int, date]:
-        """Spread target dates over the remaining milestones up to ``target_date``.
 
-        Remaining milestones (not done and not skipped, or done but expired)
-        get dates in ladder order, each step's share of the time in proportion
-        to its estimated effort; the last lands on the target date. Returns
-        ``{milestone_id: date}``. Each date can be moved afterwards.
+class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
+    # What a person writes beside the status (the web panel's form, the API's PATCH).
+    DETAILS = ("evidence_url", "notes", "target_date")
+
+    def update_state(
+        self,
+        user: User,
+        milestone: Milestone,
+        *,
+        status: str | None = None,
+        track: CareerTrack | None = None,
+        now: datetime | None = None,
+        **details: Any,
+    ) -> MilestoneProgress | None:
+        """Change ``user``'s state on ``milestone``: its status and its details, in one transaction.
+
+        The one write path for progress, used by the web's panels and the
+        API's PATCH alike. ``details`` are any of ``DETAILS``, already
+        validated by the form or serializer. Marking done needs every active
+        prerequisite done or skipped; otherwise ``PrerequisitesMissing`` names
+        the missing ones and nothing is saved. ``track`` records where a
+        milestone was earned. Setting the current status again changes nothing
+        and writes no history, so a retried request is harmless; the one
+        exception is "done" on a lapsed certification, which renews it.
+        Returns the row (None when nothing was asked and there is none).
         """
-        from .progress import progress_for_enrollments
+        unknown = set(details) - set(self.DETAILS)
+        if unknown:
+            raise TypeError(f"not a progress detail: {', '.join(sorted(unknown))}")
+        if status is not None and status not in Status.values:
+            raise ValidationError({"status": f"Unknown status {status!r}; use one of {', '.join(Status.values)}."})
+        if status is None and not details:
+            return self.filter(user=user, milestone=milestone).first()
+        now = now or timezone.now()
+        if status == Status.DONE:
+            missing = milestone_missing_prerequisites(user, milestone)
+            if missing:
+                raise PrerequisitesMissing(missing)
+        with transaction.atomic():
+            progress, _ = self.select_for_update().get_or_create(user=user, milestone=milestone)
+            previous = progress.status
+            changed = status is not None and progress.apply_status(status, track, now, user.tzinfo)
+            for name, value in details.items():
+                setattr(progress, name, value)
+            if changed or details:
+                progress.save()
+            if changed:
+                assert status is not None  # only a status changes the status
+                ProgressEvent.objects.create(
+                    user=user, milestone=milestone, track=track, from_status=previous, to_status=status, created_at=now
+                )
+                progress_changed.send(
+                    sender=MilestoneProgress,
+                    user=user,
+                    milestone=milestone,
+                    track=track,
+                    from_status=previous,
+                    to_status=status,
+                )
+        return progress
 
-        today = today or timezone.localdate(timezone.now(), self.user.tzinfo)
-        if self.target_date is None:
-            raise ValidationError({"target_date": "Set a target date for the track first."})
-        if self.target_date <= today:
-            raise ValidationError({"target_date": "The target date must be after today."})
-        progress = progress_for_enrollments(self.user, [self], today=today)[self.pk]
-        remaining = [item.step.milestone for item in progress.items if not item.is_settled]
-        if not remaining:
-            return {}
-        span = (self.target_date - today).days
-        weights = [max(m.effort_weeks, 1) for m in remaining]
-        total = sum(weights)
-        plan: dict[int, date] = {}
-        running = 0
-        for milestone, weight in zip(remaining, weights, strict=True):
-            running += weight
-            plan[milestone.pk] = today + timedelta(days=max(1, round(span * running / total)))
+    def set_target_dates(self, user: User, dates: dict[int, date]) -> None:
+        """Write ``{milestone id: target date}`` for ``user`` in one statement, making rows where there are none.
+
+        bulk_create sends no post_save, so the plan's cache stamp is renewed here.
+        """
+        if not dates:
+            return
         now = timezone.now()
-        MilestoneProgress.objects.bulk_create(
+        self.bulk_create(
             [
-                MilestoneProgress(user=self.user, milestone_id=mid, target_date=when, updated_at=now)
-                for mid, when in plan.items()
+                MilestoneProgress(user=user, milestone_id=mid, target_date=when, updated_at=now)
+                for mid, when in dates.items()
             ],
             update_conflicts=True,
             unique_fields=["user", "milestone"],
             update_fields=["target_date", "updated_at"],
         )
-        versions.plans_changed([self.user_id])  # bulk_create sends no post_save
-        return plan
+        versions.plans_changed([user.pk])
 
-
-class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
     def set_status(
         self,
         user: User,
@@ -553,52 +641,9 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         track: CareerTrack | None = None,
         now: datetime | None = None,
     ) -> MilestoneProgress:
-        """Move ``user``'s state on ``milestone`` to ``status`` and record the change.
-
-        Marking done needs every active prerequisite done or skipped; otherwise
-        ``PrerequisitesMissing`` names the missing ones. ``track`` records where
-        a milestone was earned. Setting the current status again changes
-        nothing and writes no history, so a retried request is harmless; the
-        one exception is "done" on an expired certification, which renews it.
-        """
-        if status not in Status.values:
-            raise ValidationError({"status": f"Unknown status {status!r}; use one of {', '.join(Status.values)}."})
-        now = now or timezone.now()
-        if status == Status.DONE:
-            missing = milestone_missing_prerequisites(user, milestone)
-            if missing:
-                raise PrerequisitesMissing(missing)
-        with transaction.atomic():
-            progress, _ = self.select_for_update().get_or_create(user=user, milestone=milestone)
-            previous = progress.status
-            # "Done" again on a lapsed certification renews it: a new completion date.
-            renewing = status == Status.DONE and previous == Status.DONE and progress.is_expired(now.date())
-            if previous == status and not renewing:
-                return progress
-            progress.status = status
-            if status == Status.IN_PROGRESS and progress.started_at is None:
-                progress.started_at = now
-            if status == Status.DONE:
-                progress.completed_at = now
-                progress.started_at = progress.started_at or now
-                progress.earned_in = track
-            else:
-                progress.completed_at = None
-                progress.earned_in = None
-            if status == Status.NOT_STARTED:
-                progress.started_at = None
-            progress.save()
-            ProgressEvent.objects.create(
-                user=user, milestone=milestone, track=track, from_status=previous, to_status=status, created_at=now
-            )
-            progress_changed.send(
-                sender=MilestoneProgress,
-                user=user,
-                milestone=milestone,
-                track=track,
-                from_status=previous,
-                to_status=status,
-            )
+        """``update_state`` with a status only (the one-click buttons, scripts and tests)."""
+        progress = self.update_state(user, milestone, status=status, track=track, now=now)
+        assert progress is not None  # a status always leaves a row
         return progress
 
 
@@ -669,15 +714,31 @@ class MilestoneProgress(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.milestone}: {self.get_status_display()}"
 
-    def expires_on(self) -> date | None:
-        """When a done, time-limited milestone stops counting (needs renewal)."""
-        if self.status != Status.DONE:
-            return None
-        return self.milestone.expires_on(self.completed_at)
+    def is_expired(self, tz: tzinfo, today: date) -> bool:
+        """Done, time-limited and lapsed by ``today`` (the person's local date in ``tz``)."""
+        return self.status == Status.DONE and self.milestone.has_lapsed(self.completed_at, tz, today)
 
-    def is_expired(self, today: date | None = None) -> bool:
-        expires = self.expires_on()
-        return expires is not None and expires <= (today or timezone.localdate())
+    def apply_status(self, status: str, track: CareerTrack | None, now: datetime, tz: tzinfo) -> bool:
+        """Move this (unsaved) row to ``status`` with its dates; False when that changes nothing.
+
+        "Done" again on a lapsed certification renews it: a new completion date.
+        """
+        renewing = status == Status.DONE and self.is_expired(tz, timezone.localdate(now, tz))
+        if self.status == status and not renewing:
+            return False
+        self.status = status
+        if status == Status.IN_PROGRESS and self.started_at is None:
+            self.started_at = now
+        if status == Status.DONE:
+            self.completed_at = now
+            self.started_at = self.started_at or now
+            self.earned_in = track
+        else:
+            self.completed_at = None
+            self.earned_in = None
+        if status == Status.NOT_STARTED:
+            self.started_at = None
+        return True
 
 
 class ProgressEvent(models.Model):

@@ -6,18 +6,20 @@ and level), their active prerequisites, and the user's progress rows. The
 dashboard, the API and the nudges all compute through ``progress_from_rows``
 (``progress_for_enrollments`` reads one user's rows for it; the nudges read a
 whole batch of users' rows at once), so they agree on what "done", "expired"
-and "next up" mean.
+and "next up" mean. ``dashboard`` builds the dashboard once, for the web page
+and the API's ``dashboard/`` alike.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from . import versions
@@ -141,20 +143,8 @@ def steps_for_tracks(track_ids: Sequence[int]) -> dict[int, list[LadderStep]]:
 
 
 def _read_steps(track_ids: Sequence[int]) -> dict[int, list[LadderStep]]:
-    steps = (
-        LadderStep.objects.visible()
-        .filter(track_id__in=track_ids)
-        .select_related("milestone", "level")
-        .prefetch_related(
-            Prefetch(
-                "milestone__prerequisites",
-                queryset=Milestone.objects.active().only("id", "slug", "title").order_by("title"),
-            )
-        )
-        .order_by("track_id", "order", "id")
-    )
     by_track: dict[int, list[LadderStep]] = {tid: [] for tid in track_ids}
-    for step in steps:
+    for step in LadderStep.objects.ladder().filter(track_id__in=track_ids):
         by_track[step.track_id].append(step)
     return by_track
 
@@ -168,7 +158,12 @@ def progress_for_enrollments(
         return {}
     by_track = steps_for_tracks(sorted({e.track_id for e in enrollments}))
     rows = {p.milestone_id: p for p in MilestoneProgress.objects.filter(user=user).select_related("earned_in")}
-    return progress_from_rows(enrollments, by_track, rows, today)
+    return progress_from_rows(enrollments, by_track, rows, today, user.tzinfo)
+
+
+def track_progress(enrollment: Enrollment, today: date | None = None) -> TrackProgress:
+    """One enrollment's completion, by category, and what comes next."""
+    return progress_for_enrollments(enrollment.user, [enrollment], today=today)[enrollment.pk]
 
 
 def progress_from_rows(
@@ -176,6 +171,7 @@ def progress_from_rows(
     steps_by_track: dict[int, list[LadderStep]],
     rows: dict[int, MilestoneProgress],
     today: date,
+    tz: tzinfo,
     prerequisites: dict[int, list[Milestone]] | None = None,
 ) -> dict[int, TrackProgress]:
     """``{enrollment.pk: TrackProgress}`` of one user from steps and progress rows already read (no queries).
@@ -192,9 +188,10 @@ def progress_from_rows(
     milestones = {s.milestone_id: s.milestone for steps in own_steps.values() for s in steps}
     if prerequisites is None:
         prerequisites = prerequisites_by_milestone(own_steps)
-    status_of = {mid: _effective_status(rows.get(mid), milestones.get(mid), today) for mid in rows}
+    status_of = {mid: _effective_status(rows.get(mid), milestones.get(mid), today, tz) for mid in rows}
     return {
-        e.pk: _track_progress(e, steps_by_track[e.track_id], rows, status_of, prerequisites, today) for e in enrollments
+        e.pk: _track_progress(e, steps_by_track[e.track_id], rows, status_of, prerequisites, today, tz)
+        for e in enrollments
     }
 
 
@@ -205,13 +202,11 @@ def prerequisites_by_milestone(steps_by_track: dict[int, list[LadderStep]]) -> d
     return {s.milestone_id: list(s.milestone.prerequisites.all()) for steps in steps_by_track.values() for s in steps}
 
 
-def _effective_status(row: MilestoneProgress | None, milestone: Milestone | None, today: date) -> str:
+def _effective_status(row: MilestoneProgress | None, milestone: Milestone | None, today: date, tz: tzinfo) -> str:
     if row is None:
         return Status.NOT_STARTED
-    if row.status == Status.DONE and milestone is not None:
-        expires = milestone.expires_on(row.completed_at)
-        if expires is not None and expires <= today:
-            return EXPIRED
+    if row.status == Status.DONE and milestone is not None and milestone.has_lapsed(row.completed_at, tz, today):
+        return EXPIRED
     return row.status
 
 
@@ -222,6 +217,7 @@ def _track_progress(
     status_of: dict[int, str],
     prerequisites: dict[int, list[Milestone]],
     today: date,
+    tz: tzinfo,
 ) -> TrackProgress:
     categories = {value: CategoryProgress(value, label) for value, label in CATEGORY_CHOICES}
     result = TrackProgress(enrollment=enrollment, items=[], by_category=[], today=today)
@@ -238,7 +234,7 @@ def _track_progress(
             progress=row,
             status=status,
             missing_prerequisites=missing,
-            expires_on=step.milestone.expires_on(row.completed_at) if row and row.status == Status.DONE else None,
+            expires_on=step.milestone.expires_on(row.completed_at, tz) if row and row.status == Status.DONE else None,
         )
         result.items.append(item)
         cat = categories[step.milestone.category]
@@ -264,6 +260,24 @@ def _track_progress(
     return result
 
 
+# --------------------------------------------------------------------------
+# Weeks: the streak and the weekly chart count weeks in the person's own zone
+# --------------------------------------------------------------------------
+
+# The weekly chart's span.
+CHART_WEEKS = 12
+
+
+def monday_of(day: date) -> date:
+    """The Monday that starts ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def count_by_week(stamps: Iterable[datetime], tz: tzinfo) -> Counter[date]:
+    """How many of ``stamps`` fall in each week (Monday to Sunday) of the calendar in ``tz``, keyed by Monday."""
+    return Counter(monday_of(timezone.localtime(stamp, tz).date()) for stamp in stamps)
+
+
 def weekly_streak(user: User, today: date | None = None) -> int:
     """Consecutive weeks (Monday to Sunday, in the user's zone) with progress.
 
@@ -284,8 +298,7 @@ def streak_history_start(today: date) -> date:
     """The earliest date (in the current time zone, as ``created_at__date``) whose events a streak reads."""
     # Two years of history is enough to count any realistic streak and keeps
     # the read bounded for long-time users.
-    this_monday = today - timedelta(days=today.weekday())
-    return this_monday - timedelta(weeks=104) - timedelta(days=1)
+    return monday_of(today) - timedelta(weeks=104) - timedelta(days=1)
 
 
 def streak_from_stamps(stamps: Iterable[datetime], tz: tzinfo, today: date) -> int:
@@ -295,19 +308,57 @@ def streak_from_stamps(stamps: Iterable[datetime], tz: tzinfo, today: date) -> i
     ``STREAK_STATUSES``; those older than ``streak_history_start`` are left
     out here too, so a caller that read a wider window gets the same count.
     """
-    this_monday = today - timedelta(days=today.weekday())
     start = streak_history_start(today)
     # As ``created_at__date`` reads it: the date in the current time zone.
     current = timezone.get_current_timezone()
-    weeks = set()
-    for stamp in stamps:
-        if stamp.astimezone(current).date() < start:
-            continue
-        local = stamp.astimezone(tz).date()
-        weeks.add(local - timedelta(days=local.weekday()))
-    monday = this_monday if this_monday in weeks else this_monday - timedelta(weeks=1)
+    weeks = count_by_week((s for s in stamps if s.astimezone(current).date() >= start), tz)
+    this_monday = monday_of(today)
+    monday = this_monday if weeks[this_monday] else this_monday - timedelta(weeks=1)
     streak = 0
-    while monday in weeks:
+    while weeks[monday]:
         streak += 1
         monday -= timedelta(weeks=1)
     return streak
+
+
+def completions_by_week(user: User, today: date, weeks: int = CHART_WEEKS) -> list[dict[str, Any]]:
+    """Milestones marked done in each of the last ``weeks`` weeks (Monday first), in one query."""
+    first_monday = monday_of(today) - timedelta(weeks=weeks - 1)
+    stamps = ProgressEvent.objects.filter(
+        user=user, to_status=Status.DONE, created_at__date__gte=first_monday - timedelta(days=1)
+    ).values_list("created_at", flat=True)
+    counts = count_by_week(stamps, user.tzinfo)
+    mondays = [first_monday + timedelta(weeks=n) for n in range(weeks)]
+    peak = max([counts[m] for m in mondays] + [1])
+    return [{"week": m, "count": counts[m], "height": round(100 * counts[m] / peak)} for m in mondays]
+
+
+# --------------------------------------------------------------------------
+# The dashboard, built once for the web page and the API
+# --------------------------------------------------------------------------
+
+
+class Dashboard:
+    """A person's dashboard on their own ``today``: every current plan's progress, the streak and the chart.
+
+    The plans and the streak cost a fixed number of queries; the weekly chart
+    (one more) is read only by the pages that show it.
+    """
+
+    def __init__(self, user: User, today: date | None = None) -> None:
+        self.user = user
+        self.today = today or timezone.localdate(timezone.now(), user.tzinfo)
+        enrollments = list(
+            Enrollment.objects.for_user(user).current().select_related("track").order_by("started_at", "id")
+        )
+        progress = progress_for_enrollments(user, enrollments, today=self.today)
+        self.plans = [progress[e.pk] for e in enrollments]
+        self.streak_weeks = weekly_streak(user, today=self.today)
+
+    @cached_property
+    def chart(self) -> list[dict[str, Any]]:
+        return completions_by_week(self.user, self.today)
+
+    @property
+    def chart_total(self) -> int:
+        return sum(week["count"] for week in self.chart)

@@ -17,6 +17,7 @@ from .models import (
     check_prerequisite_cycle,
 )
 
+
 @receiver(m2m_changed, sender=Milestone.prerequisites.through)
 def refuse_prerequisite_cycles(
     sender: Any, instance: Milestone, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any

@@ -11,28 +11,35 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 
+from . import planning
 from .forms import PlanDatesForm, ProgressDetailsForm, RoleFitQuizForm
-from .models import CareerLevel, CareerTrack, Category, Enrollment, LadderStep, Milestone, MilestoneProgress, ProgressEvent, Resource, Status
-from nudges.models import Notification
-from .progress import EXPIRED, StepState, TrackProgress, progress_for_enrollments, steps_for_tracks, weekly_streak
+from .models import (
+    CareerLevel,
+    CareerTrack,
+    Category,
+    Enrollment,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    Resource,
+    Status,
+)
+from .progress import EXPIRED, Dashboard, StepState, TrackProgress, steps_for_tracks, track_progress
 from .rolefit import Fit, rank_tracks
 
 # --------------------------------------------------------------------------
@@ -186,7 +193,6 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # The same milestones grouped by kind, in catalogue order of categories.
             "categories": [(c.value, c.label, by_category[c.value]) for c in Category if c.value in by_category],
             "enrollment": enrollment,
-            "Milestone": Milestone,
         },
     )
 
@@ -212,7 +218,7 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
     track = get_object_or_404(CareerTrack.objects.published(), slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(track.get_absolute_url())
-    enrollment = Enrollment.objects.enroll(_user(request), track)
+    enrollment, _ = Enrollment.objects.enroll(_user(request), track)
     messages.success(request, f"You are following {track.name}.")
     return redirect("tracker:plan", pk=enrollment.pk)
 
@@ -221,7 +227,7 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
 def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
     """A plan shared read-only by its owner: the track and progress, never the email."""
     enrollment = get_object_or_404(Enrollment.objects.current().select_related("track", "user"), share_token=token)
-    progress = progress_for_enrollments(enrollment.user, [enrollment])[enrollment.pk]
+    progress = track_progress(enrollment)
     return render(
         request,
         "tracker/shared_plan.html",
@@ -233,47 +239,21 @@ def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
 # Dashboard
 # --------------------------------------------------------------------------
 
-CHART_WEEKS = 12
-
-
-def completions_by_week(user: User, today: date, weeks: int = CHART_WEEKS) -> list[dict[str, Any]]:
-    """Milestones marked done in each of the last ``weeks`` weeks (Monday first), in one query."""
-    tz = user.tzinfo
-    first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    stamps = ProgressEvent.objects.filter(
-        user=user, to_status=Status.DONE, created_at__date__gte=first_monday - timedelta(days=1)
-    ).values_list("created_at", flat=True)
-    counts: Counter[date] = Counter()
-    for stamp in stamps:
-        local = timezone.localtime(stamp, tz).date()
-        counts[local - timedelta(days=local.weekday())] += 1
-    mondays = [first_monday + timedelta(weeks=n) for n in range(weeks)]
-    peak = max([counts[m] for m in mondays] + [1])
-    return [{"week": m, "count": counts[m], "height": round(100 * counts[m] / peak)} for m in mondays]
-
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Every current plan with its progress, next steps, dates, the streak and a chart.
-
-    A fixed number of queries whatever the number of plans or milestones:
-    ``progress_for_enrollments`` reads in bulk, the chart and streak in one each.
-    """
-    user = _user(request)
-    today = timezone.localdate(timezone.now(), user.tzinfo)
-    enrollments = list(Enrollment.objects.for_user(user).current().select_related("track"))
-    progress = progress_for_enrollments(user, enrollments, today=today)
-    chart = completions_by_week(user, today)
+    """Every current plan with its progress, next steps, dates, the streak and a chart (``progress.Dashboard``)."""
+    board = Dashboard(_user(request))
     return render(
         request,
         "tracker/dashboard.html",
         {
-            "plans": [progress[e.pk] for e in enrollments],
-            "streak": weekly_streak(user, today=today),
-            "chart": chart,
-            "chart_total": sum(w["count"] for w in chart),
-            "today": today,
+            "plans": board.plans,
+            "streak": board.streak_weeks,
+            "chart": board.chart,
+            "chart_total": board.chart_total,
+            "today": board.today,
         },
     )
 
@@ -332,7 +312,7 @@ def _plan_context(
     request: HttpRequest, enrollment: Enrollment, panels: dict[int, Panel] | None = None, **extra: Any
 ) -> dict[str, Any]:
     user = _user(request)
-    progress = progress_for_enrollments(user, [enrollment])[enrollment.pk]
+    progress = track_progress(enrollment)
     panels = panels or {}
     return {
         "enrollment": enrollment,
@@ -356,9 +336,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _step(enrollment: Enrollment, slug: str) -> LadderStep:
-    return get_object_or_404(
-        LadderStep.objects.visible().select_related("milestone"), track=enrollment.track, milestone__slug=slug
-    )
+    return get_object_or_404(LadderStep.objects.ladder(), track=enrollment.track, milestone__slug=slug)
 
 
 def _panel_response(
@@ -374,7 +352,7 @@ def _panel_response(
     if not request.htmx and not failed:
         return redirect(f"{reverse('tracker:plan', args=[enrollment.pk])}#m-{milestone.slug}")
     user = _user(request)
-    progress: TrackProgress = progress_for_enrollments(user, [enrollment])[enrollment.pk]
+    progress: TrackProgress = track_progress(enrollment)
     item = next(i for i in progress.items if i.milestone.pk == milestone.pk)
     panel = _panel(item, user, form=form, status_error=status_error)
     if request.htmx:
@@ -395,8 +373,8 @@ def milestone_status(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespon
     step = _step(enrollment, slug)
     error = ""
     try:
-        MilestoneProgress.objects.set_status(
-            _user(request), step.milestone, request.POST.get("status", ""), track=enrollment.track
+        MilestoneProgress.objects.update_state(
+            _user(request), step.milestone, status=request.POST.get("status", ""), track=enrollment.track
         )
     except ValidationError as exc:  # PrerequisitesMissing is one
         error = " ".join(exc.message_dict.get("status", exc.messages))
@@ -420,7 +398,7 @@ def milestone_details(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespo
     )
     form = ProgressDetailsForm(request.POST, instance=instance, prefix=f"m{step.milestone.pk}")
     if form.is_valid():
-        form.save()
+        MilestoneProgress.objects.update_state(user, step.milestone, **form.cleaned_data)
         if not request.htmx:
             messages.success(request, f"Saved “{step.milestone.title}”.")
         return _panel_response(request, enrollment, step.milestone)
@@ -434,11 +412,8 @@ def plan_dates(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _my_enrollment(request, pk)
     form = PlanDatesForm(request.POST)
     if form.is_valid():
-        enrollment.target_date = form.cleaned_data["target_date"]
         try:
-            with transaction.atomic():
-                planned = enrollment.plan_dates()
-                enrollment.save(update_fields=["target_date", "updated_at"])
+            planned = planning.plan_dates(enrollment, target_date=form.cleaned_data["target_date"])
         except ValidationError as exc:
             for message in exc.message_dict.get("target_date", exc.messages):
                 form.add_error("target_date", message)

@@ -1,15 +1,15 @@
 import json
 
 from accounts.export import export_user_data
+from nudges.models import Device, Notification
 from tests.factories import CareerTrackFactory, LadderStepFactory
 from tracker.models import Enrollment, MilestoneProgress, Status
-from nudges.models import Device, Notification
 
 
 def test_the_export_holds_profile_plans_progress_history_and_messages_and_is_json(owner, other):
     track = CareerTrackFactory(slug="data-engineer")
     step = LadderStepFactory(track=track)
-    enrollment = Enrollment.objects.enroll(owner, track)
+    enrollment, _ = Enrollment.objects.enroll(owner, track)
     enrollment.share()
     MilestoneProgress.objects.set_status(owner, step.milestone, Status.DONE, track=track)
     Notification.objects.create(user=owner, rule="stalled", title="Keep going")

@@ -6,9 +6,8 @@ import re
 from django.core import mail
 
 from accounts.models import User
-from nudges.models import ReminderPreferences
+from nudges.models import Notification, ReminderPreferences, Rule
 from tracker.models import CareerTrack, Enrollment, MilestoneProgress, Status
-from nudges.models import Notification, Rule
 
 
 def test_sign_up_sends_a_verification_email_and_confirming_it_logs_in(client, db):

@@ -10,8 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from tests.factories import CareerTrackFactory, EnrollmentFactory, MilestoneFactory
 from nudges.models import Device, Notification
+from tests.factories import CareerTrackFactory, EnrollmentFactory, MilestoneFactory
 
 
 def api_routes():

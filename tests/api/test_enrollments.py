@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from api.models import IdempotencyKey
 from tests.factories import CareerTrackFactory, EnrollmentFactory, LadderStepFactory, MilestoneFactory
 from tracker.models import Enrollment
-from api.models import IdempotencyKey
 
 URL = "/api/v1/enrollments/"
 

@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import User
+from nudges.models import Device
 from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFactory
 from tests.hostile import BOUNDED, hostile_date, hostile_text
 from tracker.models import Enrollment, MilestoneProgress
-from nudges.models import Device
 
 wrong_types = st.one_of(
     st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.lists(st.integers(), max_size=3)

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from nudges.models import Device, Notification
 from tests.factories import (
     CareerLevelFactory,
     CareerTrackFactory,
@@ -13,7 +14,6 @@ from tests.factories import (
     ResourceFactory,
 )
 from tracker.models import MilestoneProgress
-from nudges.models import Device, Notification
 
 
 def build(owner, size: int, tag: str) -> None:

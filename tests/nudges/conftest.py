@@ -32,7 +32,7 @@ def make_plan(user, started=datetime(2026, 3, 1, 12, tzinfo=UTC)):
     LadderStepFactory(track=track, milestone=sql, level=junior, order=2)
     LadderStepFactory(track=track, milestone=cert, level=senior, order=3)
     with time_machine.travel(started, tick=False):
-        enrollment = Enrollment.objects.enroll(user, track)
+        enrollment, _ = Enrollment.objects.enroll(user, track)
     return Plan(track, python, sql, cert, enrollment)
 
 

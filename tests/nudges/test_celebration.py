@@ -7,10 +7,10 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.models import EnrollmentStatus, MilestoneProgress, Status
-from nudges.models import Delivery, Notification, Rule
 from nudges import delivery
 from nudges import receivers as _receivers  # noqa: F401  (connects the receiver)
+from nudges.models import Delivery, Notification, Rule
+from tracker.models import EnrollmentStatus, MilestoneProgress, Status
 
 from .conftest import make_plan
 

@@ -9,9 +9,9 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from careerplan.celery import app
-from tests.factories import UserFactory
 from nudges.models import Channel, Delivery, DeliveryStatus, Notification
 from nudges.tasks import scan_nudges, send_nudge_batch
+from tests.factories import UserFactory
 
 from .conftest import make_plan, prefs_for
 
@@ -120,10 +120,10 @@ def test_with_smtp_down_deliveries_are_retried_and_arrive_once_it_is_back(celery
 
 def test_progress_updates_never_depend_on_the_broker(settings, owner):
     """With Redis down, marking a level done still succeeds; nothing is queued that cannot be found later."""
-    from tests.servers import free_port
-    from tracker.models import MilestoneProgress, Status
     from nudges import delivery
     from nudges import receivers as _receivers  # noqa: F401
+    from tests.servers import free_port
+    from tracker.models import MilestoneProgress, Status
 
     plan = make_plan(owner, started=datetime.now(UTC) - timedelta(days=2))
     previous = app.conf.broker_url
@@ -143,8 +143,8 @@ def test_progress_updates_never_depend_on_the_broker(settings, owner):
 
 
 def test_a_completed_level_is_celebrated_through_the_real_broker(celery_on_redis, smtp_settings, owner):
-    from tracker.models import MilestoneProgress, Status
     from nudges import receivers as _receivers  # noqa: F401
+    from tracker.models import MilestoneProgress, Status
 
     plan = make_plan(owner, started=datetime.now(UTC) - timedelta(days=2))
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

@@ -9,11 +9,10 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from nudges.models import ReminderPreferences
-from tests.factories import UserFactory
-from nudges.models import Channel, Delivery, DeliveryStatus, Notification, Rule
 from nudges import delivery
+from nudges.models import Channel, Delivery, DeliveryStatus, Notification, ReminderPreferences, Rule
 from nudges.rules import Nudge
+from tests.factories import UserFactory
 
 from .conftest import make_plan, prefs_for, touch
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 
-from nudges.models import Channel, Rule
 from nudges import channels, delivery
+from nudges.models import Channel, Rule
 from nudges.rules import Nudge
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.factories import UserFactory
-from nudges.models import Channel, Delivery, DeliveryStatus, Device, Platform, Rule
 from nudges import channels, delivery, push
+from nudges.models import Channel, Delivery, DeliveryStatus, Device, Platform, Rule
 from nudges.rules import Nudge
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

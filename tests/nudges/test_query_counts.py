@@ -8,11 +8,11 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from nudges import delivery
+from nudges.models import Delivery, DeliveryStatus, Device, Notification, Platform, Rule
+from nudges.tasks import scan_nudges
 from tests.factories import UserFactory
 from tracker.models import MilestoneProgress, Status
-from nudges.models import Delivery, DeliveryStatus, Device, Notification, Platform, Rule
-from nudges import delivery
-from nudges.tasks import scan_nudges
 
 from .conftest import make_plan, prefs_for, touch
 

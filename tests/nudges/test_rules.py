@@ -5,12 +5,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import time_machine
 
-from nudges.models import ReminderPreferences
+from nudges import rules
+from nudges.models import ReminderPreferences, Rule
+from nudges.state import load_state
 from tests.factories import UserFactory
 from tracker.models import MilestoneProgress
-from nudges.models import Rule
-from nudges import rules
-from nudges.state import load_state
 
 from .conftest import make_plan, prefs_for, set_done, touch
 

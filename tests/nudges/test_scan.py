@@ -6,11 +6,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from nudges.models import ReminderPreferences
-from tests.factories import UserFactory
-from nudges.models import Channel, Delivery, Notification, Rule
 from nudges import delivery, scan
+from nudges.models import Channel, Delivery, Notification, ReminderPreferences, Rule
 from nudges.rules import Nudge
+from tests.factories import UserFactory
 
 from .conftest import make_plan, prefs_for
 

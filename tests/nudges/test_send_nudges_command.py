@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from tests.factories import UserFactory
 from nudges.models import Delivery, Notification
+from tests.factories import UserFactory
 
 from .conftest import make_plan, touch
 

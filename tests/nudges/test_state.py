@@ -6,9 +6,9 @@ import pytest
 import time_machine
 
 from nudges.models import ReminderPreferences
+from nudges.state import read_batch, user_state
 from tests.factories import UserFactory
 from tracker.models import Enrollment, MilestoneProgress, ProgressEvent, Status
-from nudges.state import read_batch, user_state
 from tracker.progress import progress_for_enrollments, weekly_streak
 
 from .conftest import make_plan, set_done, touch

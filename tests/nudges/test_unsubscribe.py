@@ -4,8 +4,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from nudges.models import ReminderPreferences
-from nudges.models import Channel
+from nudges.models import Channel, ReminderPreferences
 from nudges.unsubscribe import make_token, unsubscribe_url
 
 pytestmark = pytest.mark.django_db

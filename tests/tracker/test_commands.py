@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
-from tracker.management.commands.bootstrap_demo import ADMIN_EMAIL, DEMO_EMAIL, DEMO_PASSWORD
+from demo.management.commands.bootstrap_demo import ADMIN_EMAIL, DEMO_EMAIL, DEMO_PASSWORD
 from tracker.models import CareerTrack, Enrollment, Milestone, MilestoneProgress, ProgressEvent
 
 

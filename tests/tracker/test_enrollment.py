@@ -13,8 +13,8 @@ def track(db):
 
 
 def test_enrolling_twice_returns_the_same_enrollment(owner, track):
-    first = Enrollment.objects.enroll(owner, track)
-    second = Enrollment.objects.enroll(owner, track)
+    first, _ = Enrollment.objects.enroll(owner, track)
+    second, _ = Enrollment.objects.enroll(owner, track)
     assert first.pk == second.pk
     assert Enrollment.objects.filter(user=owner, track=track).count() == 1
 
@@ -28,14 +28,14 @@ def test_enrolling_creates_no_row_per_milestone(owner, track, django_assert_max_
 
 def test_enrolling_resumes_a_paused_enrollment(owner, track):
     paused = EnrollmentFactory(user=owner, track=track, status=EnrollmentStatus.PAUSED)
-    again = Enrollment.objects.enroll(owner, track)
+    again, _ = Enrollment.objects.enroll(owner, track)
     assert again.pk == paused.pk
     assert again.status == EnrollmentStatus.ACTIVE
 
 
 def test_enrolling_after_archiving_starts_a_new_enrollment_and_keeps_the_old(owner, track):
     old = EnrollmentFactory(user=owner, track=track, status=EnrollmentStatus.ARCHIVED)
-    new = Enrollment.objects.enroll(owner, track)
+    new, _ = Enrollment.objects.enroll(owner, track)
     assert new.pk != old.pk
     assert set(Enrollment.objects.filter(user=owner).values_list("status", flat=True)) == {"archived", "active"}
 
@@ -47,7 +47,7 @@ def test_the_database_refuses_a_second_active_enrollment(owner, track):
 
 
 def test_sharing_gives_an_unguessable_token_that_revoking_removes(owner, track):
-    enrollment = Enrollment.objects.enroll(owner, track)
+    enrollment, _ = Enrollment.objects.enroll(owner, track)
     assert enrollment.share_token is None
     token = enrollment.share()
     assert len(token) >= 40
@@ -58,7 +58,7 @@ def test_sharing_gives_an_unguessable_token_that_revoking_removes(owner, track):
 
 
 def test_completing_stamps_completed_at_and_resuming_clears_it(owner, track):
-    enrollment = Enrollment.objects.enroll(owner, track)
+    enrollment, _ = Enrollment.objects.enroll(owner, track)
     enrollment.change_status(EnrollmentStatus.COMPLETED)
     enrollment.refresh_from_db()
     assert enrollment.status == "completed"
@@ -71,7 +71,7 @@ def test_completing_stamps_completed_at_and_resuming_clears_it(owner, track):
 def test_an_archived_enrollment_does_not_change_again(owner, track):
     from django.core.exceptions import ValidationError
 
-    enrollment = Enrollment.objects.enroll(owner, track)
+    enrollment, _ = Enrollment.objects.enroll(owner, track)
     enrollment.change_status(EnrollmentStatus.ARCHIVED)
     with pytest.raises(ValidationError) as excinfo:
         enrollment.change_status(EnrollmentStatus.ACTIVE)
@@ -83,6 +83,6 @@ def test_an_archived_enrollment_does_not_change_again(owner, track):
 def test_an_unknown_enrollment_status_is_refused_naming_the_field(owner, track):
     from django.core.exceptions import ValidationError
 
-    enrollment = Enrollment.objects.enroll(owner, track)
+    enrollment, _ = Enrollment.objects.enroll(owner, track)
     with pytest.raises(ValidationError, match="Unknown status"):
         enrollment.change_status("finished")

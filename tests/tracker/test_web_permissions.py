@@ -15,7 +15,7 @@ SIGNED_IN = ["/dashboard/", "/inbox/", "/settings/", "/settings/delete/", "/sett
 
 @pytest.fixture
 def plan(seeded, owner):
-    return Enrollment.objects.enroll(owner, CareerTrack.objects.get(slug="data-engineer"))
+    return Enrollment.objects.enroll(owner, CareerTrack.objects.get(slug="data-engineer"))[0]
 
 
 def plan_urls(plan):

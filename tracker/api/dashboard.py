@@ -15,9 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker import versions
-from tracker.models import Enrollment
-from tracker.progress import progress_for_enrollments, weekly_streak
+from tracker import progress, versions
 
 from .serializers import DashboardSerializer
 
@@ -31,16 +29,7 @@ class Dashboard(APIView):
         today = timezone.localdate(timezone.now(), user.tzinfo)  # type: ignore[union-attr]
 
         def compute() -> dict[str, Any]:
-            enrollments = list(
-                Enrollment.objects.for_user(user).current().select_related("track").order_by("started_at", "id")  # type: ignore[arg-type]
-            )
-            progress = progress_for_enrollments(user, enrollments, today=today)  # type: ignore[arg-type]
-            data = {
-                "today": today,
-                "streak_weeks": weekly_streak(user, today=today),  # type: ignore[arg-type]
-                "enrollments": [progress[e.pk] for e in enrollments],
-            }
-            return DashboardSerializer(data).data  # type: ignore[no-any-return]
+            return DashboardSerializer(progress.Dashboard(user, today)).data  # type: ignore[arg-type,no-any-return]
 
         # "Today" and the time zone are in the key: overdue, upcoming, expired
         # and the streak all turn on the user's local date.

@@ -13,10 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from tracker.models import Enrollment, EnrollmentStatus, Milestone
-
 from api.errors import Conflict, bad_request
 from api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from tracker.models import Enrollment, EnrollmentStatus, Milestone
+from tracker.planning import plan_dates
+
 from .serializers import EnrollmentSerializer, EnrollmentUpdateSerializer, PlanSerializer, planned
 
 
@@ -55,14 +56,12 @@ class EnrollmentList(UserEnrollments, generics.ListCreateAPIView[Enrollment]):
         """Enroll; enrolling again in a followed track returns that enrollment (200)."""
         serializer = EnrollmentSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        before = Enrollment.objects.for_user(request.user).current().filter(track=serializer.validated_data["track"])  # type: ignore[arg-type]
-        existed = before.exists()
-        enrollment = Enrollment.objects.enroll(
+        enrollment, created = Enrollment.objects.enroll(
             request.user,  # type: ignore[arg-type]
             serializer.validated_data["track"],
             target_date=serializer.validated_data.get("target_date"),
         )
-        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(EnrollmentSerializer(enrollment).data, status=code)
 
 
@@ -98,7 +97,7 @@ class EnrollmentPlan(UserEnrollments):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         enrollment = self.get_object()
         try:
-            plan = enrollment.plan_dates()
+            plan = plan_dates(enrollment)
         except DjangoValidationError as exc:
             raise bad_request(exc) from exc
         slugs = dict(Milestone.objects.filter(pk__in=plan).values_list("pk", "slug"))

@@ -24,9 +24,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from api.pagination import PagePagination
 from tracker.models import CareerTrack, Category, Enrollment, LadderStep, Milestone, MilestoneProgress, Status
 
-from api.pagination import PagePagination
 from .serializers import ProgressSerializer, ProgressUpdateSerializer
 
 
@@ -162,20 +162,10 @@ class ProgressDetail(generics.GenericAPIView[Milestone]):
         milestone = generics.get_object_or_404(Milestone.objects.active(), slug=kwargs[self.lookup_url_kwarg])
         update = ProgressUpdateSerializer(data=request.data)
         update.is_valid(raise_exception=True)
-        data = dict(update.validated_data)
-        track = data.pop("track", None)
-        row = None
-        if "status" in data:
-            # PrerequisitesMissing (409) and ValidationError (400) reach the exception handler.
-            row = MilestoneProgress.objects.set_status(request.user, milestone, data.pop("status"), track=track)  # type: ignore[arg-type]
-        if data:
-            if row is None:
-                row, _ = MilestoneProgress.objects.get_or_create(user=request.user, milestone=milestone)  # type: ignore[misc]
-            for name, value in data.items():
-                setattr(row, name, value)
-            row.save(update_fields=[*data, "updated_at"])
-        if row is None:  # an empty PATCH: nothing changes, the current state is the answer
-            row = MilestoneProgress.objects.filter(user=request.user, milestone=milestone).first()  # type: ignore[misc]
+        # One domain call, one transaction: status and details are saved together or not at all.
+        # PrerequisitesMissing (409) and ValidationError (400) reach the exception handler.
+        # An empty PATCH changes nothing and answers the current state.
+        row = MilestoneProgress.objects.update_state(request.user, milestone, **update.validated_data)  # type: ignore[arg-type]
         return Response(self.get_serializer(with_state(milestone, row)).data)
 
 

@@ -25,7 +25,7 @@ from tracker.models import (
     Status,
     WorkProduct,
 )
-from tracker.progress import EXPIRED, CategoryProgress, StepState, TrackProgress
+from tracker.progress import EXPIRED, CategoryProgress, Dashboard, StepState, TrackProgress
 
 
 class PublishedTrackField(serializers.SlugRelatedField[CareerTrack]):
@@ -102,9 +102,7 @@ class StepSerializer(serializers.ModelSerializer[LadderStep]):
     level: serializers.SlugRelatedField[CareerLevel] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
-    prerequisites: serializers.SlugRelatedField[Milestone] = serializers.SlugRelatedField(
-        source="milestone.prerequisites", slug_field="slug", many=True, read_only=True
-    )
+    prerequisites = serializers.SerializerMethodField()
     resources = ResourceSerializer(source="milestone.resources", many=True, read_only=True)
 
     class Meta:
@@ -121,6 +119,11 @@ class StepSerializer(serializers.ModelSerializer[LadderStep]):
             "prerequisites",
             "resources",
         )
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_prerequisites(self, step: LadderStep) -> list[str]:
+        """Slugs of the active prerequisites, in slug order (``LadderStep.objects.ladder`` prefetched them)."""
+        return sorted(m.slug for m in step.milestone.prerequisites.all())
 
 
 class TrackDetailSerializer(TrackSerializer):
@@ -205,11 +208,10 @@ class ProgressSerializer(serializers.Serializer[Milestone]):
     def get_status(self, milestone: Milestone) -> str:
         status = milestone.my_status or Status.NOT_STARTED  # type: ignore[attr-defined]
         if status == Status.DONE:
-            expires = milestone.expires_on(milestone.my_completed_at)  # type: ignore[attr-defined]
-            # Expiry is judged on the user's own calendar day, as the dashboard does.
+            # Judged on the user's own calendar, as the dashboard and a renewal judge it.
             request = self.context.get("request")
-            tz = getattr(getattr(request, "user", None), "tzinfo", None)
-            if expires is not None and expires <= timezone.localdate(timezone.now(), tz):
+            tz = getattr(getattr(request, "user", None), "tzinfo", None) or timezone.get_current_timezone()
+            if milestone.has_lapsed(milestone.my_completed_at, tz, timezone.localdate(timezone.now(), tz)):  # type: ignore[attr-defined]
                 return EXPIRED
         return str(status)
 
@@ -275,10 +277,10 @@ class EnrollmentProgressSerializer(serializers.Serializer[TrackProgress]):
     overdue = DashboardMilestoneSerializer(many=True)
 
 
-class DashboardSerializer(serializers.Serializer[Any]):
+class DashboardSerializer(serializers.Serializer[Dashboard]):
     today = serializers.DateField()
     streak_weeks = serializers.IntegerField()
-    enrollments = EnrollmentProgressSerializer(many=True)
+    enrollments = EnrollmentProgressSerializer(source="plans", many=True)
 
 
 # ---------------------------------------------------------------- role-fit

@@ -13,10 +13,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tracker import versions
-from tracker.models import CareerTrack, LadderStep, Milestone
-
 from api.etags import ETagMixin, etag_of
+from tracker import versions
+from tracker.models import CareerTrack, LadderStep
+
 from .serializers import TrackDetailSerializer, TrackSerializer
 
 
@@ -56,15 +56,7 @@ class TrackDetail(ETagMixin, generics.RetrieveAPIView[CareerTrack]):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[CareerTrack]:
-        steps = (
-            LadderStep.objects.visible()
-            .select_related("milestone", "level")
-            .prefetch_related(
-                Prefetch("milestone__prerequisites", queryset=Milestone.objects.active().order_by("slug")),
-                "milestone__resources",
-            )
-            .order_by("order", "id")
-        )
+        steps = LadderStep.objects.ladder().prefetch_related("milestone__resources")
         return (
             CareerTrack.objects.published()
             .select_related("parent")

@@ -64,7 +64,9 @@ class Command(BaseCommand):
         if Enrollment.objects.filter(user=user, track=track).exists():
             return
         started = timezone.now() - timedelta(days=30)
-        enrollment = Enrollment.objects.enroll(user, track, target_date=(timezone.now() + timedelta(days=365)).date())
+        enrollment, _ = Enrollment.objects.enroll(
+            user, track, target_date=(timezone.now() + timedelta(days=365)).date()
+        )
         Enrollment.objects.filter(pk=enrollment.pk).update(started_at=started)
         when = started
         for step in track.visible_steps()[:4]:
