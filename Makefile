@@ -46,6 +46,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 check: $(VENV)/.dev-installed .env
 	$(PY) manage.py check

@@ -4,7 +4,7 @@ import pytest
 
 from .factories import PASSWORD, UserFactory
 
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.api_clients"]
 
 
 def pytest_configure(config):
@@ -19,6 +19,17 @@ def pytest_configure(config):
     # suite is one process with one memory cache, so turn it on: every test
     # that changes data and reads it back then checks that the change shows.
     settings.READ_CACHE_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle and lockout counters and the answer cache live in the cache;
+    # one test's requests must not throttle, or be answered for, the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

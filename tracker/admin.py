@@ -24,7 +24,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from . import versions
 from .content_io import CONTENT_MODELS, ContentImportError, export_tracks, import_content
 from .forms import MilestoneAdminForm, TrackImportForm
 from .models import (
@@ -174,8 +173,7 @@ class CareerTrackAdmin(admin.ModelAdmin):
         self._set_published(request, queryset, False)
 
     def _set_published(self, request: HttpRequest, queryset: QuerySet[CareerTrack], value: bool) -> None:
-        changed = queryset.filter(is_published=not value).update(is_published=value, updated_at=timezone.now())
-        versions.catalogue_changed()  # update() sends no post_save
+        changed = queryset.set_published(value)  # type: ignore[attr-defined]
         verb = "published" if value else "unpublished"
         message = ngettext("%(n)d track %(verb)s.", "%(n)d tracks %(verb)s.", changed) % {"n": changed, "verb": verb}
         unchanged = queryset.count() - changed
@@ -304,8 +302,7 @@ class MilestoneAdmin(admin.ModelAdmin):
         self._set_active(request, queryset, False)
 
     def _set_active(self, request: HttpRequest, queryset: QuerySet[Milestone], value: bool) -> None:
-        changed = queryset.filter(is_active=not value).update(is_active=value, updated_at=timezone.now())
-        versions.catalogue_changed()  # update() sends no post_save
+        changed = queryset.set_active(value)  # type: ignore[attr-defined]
         verb = "activated" if value else "deactivated"
         self.message_user(
             request,

@@ -146,9 +146,7 @@ def export_tracks(tracks: Iterable[CareerTrack]) -> str:
 
 def _with_prerequisites(milestone_ids: set[int]) -> set[int]:
     """``milestone_ids`` and every milestone they need, transitively."""
-    edges: dict[int, list[int]] = {}
-    for from_id, to_id in Milestone.prerequisites.through.objects.values_list("from_milestone_id", "to_milestone_id"):
-        edges.setdefault(from_id, []).append(to_id)
+    edges = Milestone.objects.prerequisite_edges()
     seen = set(milestone_ids)
     queue = list(milestone_ids)
     while queue:
@@ -422,13 +420,9 @@ def _write_prerequisites(
     """
     slugs = {key[0] for keys in wanted.values() for key in keys}
     ids = dict(Milestone.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    through = Milestone.prerequisites.through
     milestones = {key: cast(Milestone, saved[(MILESTONE, key)]) for key in wanted}
-    current: dict[int, set[int]] = {m.pk: set() for m in milestones.values()}
-    for from_id, to_id in through.objects.filter(from_milestone__in=current).values_list(
-        "from_milestone_id", "to_milestone_id"
-    ):
-        current[from_id].add(to_id)
+    edges = Milestone.objects.filter(pk__in=[m.pk for m in milestones.values()]).prerequisite_edges()
+    current = {m.pk: set(edges.get(m.pk, ())) for m in milestones.values()}
     target = {m.pk: {ids[k[0]] for k in wanted[key]} for key, m in milestones.items()}
 
     changed = [m for m in milestones.values() if current[m.pk] != target[m.pk]]

@@ -82,9 +82,10 @@ class CareerTrackQuerySet(models.QuerySet["CareerTrack"]):
     def set_published(self, published: bool) -> int:
         """Publish or withdraw these tracks in one UPDATE; returns how many changed.
 
-        update() sends no post_save, so the catalogue's cache stamp is renewed here.
+        update() sends no post_save, so the catalogue's cache stamp is renewed
+        here; ``updated_at`` moves so that the API's incremental sync sees it.
         """
-        changed = self.exclude(is_published=published).update(is_published=published)
+        changed = self.exclude(is_published=published).update(is_published=published, updated_at=timezone.now())
         if changed:
             versions.catalogue_changed()
         return changed
@@ -219,9 +220,10 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
     def set_active(self, active: bool) -> int:
         """Show or hide these milestones everywhere in one UPDATE; returns how many changed.
 
-        update() sends no post_save, so the catalogue's cache stamp is renewed here.
+        update() sends no post_save, so the catalogue's cache stamp is renewed
+        here; ``updated_at`` moves so that the API's incremental sync sees it.
         """
-        changed = self.exclude(is_active=active).update(is_active=active)
+        changed = self.exclude(is_active=active).update(is_active=active, updated_at=timezone.now())
         if changed:
             versions.catalogue_changed()
         return changed

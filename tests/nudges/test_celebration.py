@@ -51,7 +51,7 @@ def test_a_track_completed_by_the_celebration_shows_on_the_cached_dashboard(
     learner, eager, django_capture_on_commit_callbacks
 ):
     """The enrollment is completed with a bulk update, which renews the owner's cached dashboard itself."""
-    from tests.api.conftest import client_for
+    from tests.api_clients import client_for
 
     plan = make_plan(learner, started=timezone.now() - timedelta(days=3))
     api = client_for(learner)

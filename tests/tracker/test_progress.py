@@ -11,8 +11,7 @@ from tests.factories import (
     MilestoneProgressFactory,
 )
 from tracker.models import Category, Enrollment, MilestoneProgress, ProgressEvent, Status, add_months
-from tracker.progress import EXPIRED, progress_for_enrollments, weekly_streak
-from tracker.progress import track_progress
+from tracker.progress import EXPIRED, progress_for_enrollments, track_progress, weekly_streak
 
 
 @pytest.fixture

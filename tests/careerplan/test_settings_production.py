@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # 50 characters, none repeated in a pattern: what check --deploy wants of a real key.
 SECRET_KEY = "q7Vh-3kPz_Xw9mR2tLc8NbY4sJd6fGa1uHe5oWiKx0TnBvQyZr"
 HOST = "careerplan.example.com"

@@ -87,7 +87,7 @@ def test_one_users_change_leaves_another_users_cached_dashboard_alone(api, other
 
 @pytest.mark.django_db
 def test_a_new_day_moves_a_date_from_upcoming_to_overdue(owner, plan):
-    from tests.api.conftest import client_for
+    from tests.api_clients import client_for
 
     _, milestones = plan
     with time_machine.travel(dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC), tick=False):

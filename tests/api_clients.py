@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: clients signed in with real JWTs, and an empty throttle cache."""
+"""API fixtures for every app's tests: clients signed in with real JWTs, and two real gunicorn servers."""
 
 import os
 import subprocess
@@ -8,20 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.servers import free_port, wait_for_port
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    # Throttle and lockout counters live in the cache; one test's requests
-    # must not throttle the next.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def client_for(user) -> APIClient:
@@ -52,7 +42,7 @@ def other_api(other):
 # HTTP (token race, lockout across processes, the mobile journey,
 # schemathesis) run against them.
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass

@@ -11,7 +11,7 @@ from celery.contrib.testing.worker import start_worker
 
 from careerplan.celery import app, ping
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.redis

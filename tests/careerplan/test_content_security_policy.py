@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Emails are not pages: mail clients need inline styles and no CSP applies.
 PAGE_TEMPLATES = sorted(
     path
