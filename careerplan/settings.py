@@ -10,6 +10,8 @@ Production runs careerplan.settings_production, which builds on this module.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -142,6 +144,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # The suite's database is a file, not Django's default shared in-memory
+    # one: threads of one process (a live server, a Celery worker in a thread)
+    # share the in-memory database through SQLite's shared cache, whose table
+    # locks fail at once ("database table is locked") instead of waiting out
+    # the busy timeout, so a test could fail under load. One file per process,
+    # so two runs side by side never share it; in memory-backed /dev/shm where
+    # there is one, as fast as the in-memory database.
+    _test_dir = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    DATABASES["default"].setdefault("TEST", {"NAME": str(_test_dir / f"careerplan-test-{os.getpid()}.sqlite3")})
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

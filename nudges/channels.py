@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,7 +18,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from accounts.models import User
 from nudges.models import Channel, Delivery, DeliveryStatus, Device, Notification
@@ -49,7 +48,7 @@ def send(delivery: Delivery, user: User, *, connection: BaseEmailBackend | None 
     ``connection`` is an email connection shared by a batch (``mail_connection``).
     """
     if delivery.channel == Channel.IN_APP:
-        send_in_app(delivery, user)
+        send_in_app([delivery])
         return
     if delivery.channel == Channel.EMAIL:
         send_email(delivery, user, connection=connection)
@@ -61,19 +60,24 @@ def send(delivery: Delivery, user: User, *, connection: BaseEmailBackend | None 
 
 
 def mark_sent(delivery: Delivery) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+    """After the email or push went out."""
+    Delivery.objects.mark_sent([delivery.pk])
     delivery.status = DeliveryStatus.SENT
 
 
-def send_in_app(delivery: Delivery, user: User) -> None:
-    """A Notification row; written with the delivery's "sent" so it exists exactly once."""
+def send_in_app(deliveries: Sequence[Delivery]) -> list[Delivery]:
+    """Notifications for in-app claims, written with their "sent" in one transaction; returns those sent.
+
+    Only claims still claimed get a notification: one that another worker
+    took up after a timeout and sent meanwhile has its notification already.
+    """
     with transaction.atomic():
-        updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.CLAIMED).update(
-            status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-        )
-        if updated:
-            notification_for(delivery).save()
-            delivery.status = DeliveryStatus.SENT
+        sent_ids = Delivery.objects.mark_sent([d.pk for d in deliveries])
+        sent = [d for d in deliveries if d.pk in sent_ids]
+        Notification.objects.bulk_create([notification_for(d) for d in sent])
+    for d in sent:
+        d.status = DeliveryStatus.SENT
+    return sent
 
 
 def notification_for(delivery: Delivery) -> Notification:
@@ -179,7 +183,8 @@ def send_push(delivery: Delivery, user: User) -> None:
     sender = get_sender()
     payload = delivery.payload
     reached: list[str] = list(payload.get("pushed", []))
-    failures: list[str] = []
+    transient: list[str] = []
+    permanent: list[str] = []
     for device in Device.objects.filter(user=user).order_by("pk"):
         if device.token in reached:
             continue
@@ -191,14 +196,13 @@ def send_push(delivery: Delivery, user: User) -> None:
         elif result.outcome is PushOutcome.UNREGISTERED:
             device.delete()
         elif result.outcome is PushOutcome.TRANSIENT:
-            failures.append(result.detail)
+            transient.append(result.detail)
         else:
-            failures.append(f"permanent: {result.detail}")
+            permanent.append(result.detail)
     if reached != payload.get("pushed", []):
         Delivery.objects.filter(pk=delivery.pk).update(payload={**payload, "pushed": reached})
         delivery.payload = {**payload, "pushed": reached}
-    transient = [f for f in failures if not f.startswith("permanent: ")]
     if transient:
-        raise TransientError("; ".join(transient))
-    if failures and not reached:
-        raise PermanentError("; ".join(failures))
+        raise TransientError("; ".join(transient + [f"permanent: {d}" for d in permanent]))
+    if permanent and not reached:
+        raise PermanentError("; ".join(permanent))

@@ -30,7 +30,7 @@ from django.db.models import F, Field, Model, QuerySet, UniqueConstraint
 from django.utils import timezone
 
 from accounts.models import User
-from nudges.models import Channel, Delivery, DeliveryStatus, Notification, ReminderPreferences
+from nudges.models import Channel, Delivery, DeliveryStatus, ReminderPreferences
 from tracker import versions
 from tracker.models import Enrollment, EnrollmentStatus
 
@@ -65,12 +65,6 @@ T = TypeVar("T")
 
 def claim_timeout() -> timedelta:
     return timedelta(seconds=settings.NUDGE_CLAIM_TIMEOUT)
-
-
-def claim(user: User, nudge: Nudge, channel: str, now: datetime) -> Delivery | None:
-    """Insert the delivery row for ``nudge`` on ``channel``; None if it exists (someone has it)."""
-    held = claim_all([(user, nudge, channel)], now)
-    return held[0] if held else None
 
 
 def claim_all(wanted: Sequence[tuple[User, Nudge, str]], now: datetime) -> list[Delivery]:
@@ -174,11 +168,6 @@ def fail(delivery: Delivery, error: str) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, last_error=error[:2000])
 
 
-def claim_day(prefs: ReminderPreferences, today: date) -> bool:
-    """Take the user's one scheduled nudge of ``today`` (their local date); False if already taken."""
-    return prefs.user_id in claim_days({today: [prefs.user_id]})
-
-
 def claim_days(user_ids_by_day: dict[date, list[int]]) -> set[int]:
     """Take each user's one scheduled nudge of their local day; returns the ids of users whose day was won here.
 
@@ -201,28 +190,6 @@ def claim_days(user_ids_by_day: dict[date, list[int]]) -> set[int]:
                 )
                 won.update(user_id for (user_id,) in cursor.fetchall())
     return won
-
-
-def mark_claimed_sent(delivery_ids: Sequence[int]) -> set[int]:
-    """Mark sent those of ``delivery_ids`` still claimed; returns the ids this call changed.
-
-    Raw SQL because Django's update() says how many rows changed, not which,
-    and only the rows changed here may get their notification.
-    """
-    status, sent_at, last_error = (_concrete(Delivery, name) for name in ("status", "sent_at", "last_error"))
-    pk = _column(Delivery._meta.pk)
-    sent_now = sent_at.get_db_prep_save(timezone.now(), connection)
-    changed: set[int] = set()
-    with connection.cursor() as cursor:
-        for chunk in _chunks(delivery_ids, _params_left(4)):
-            cursor.execute(
-                f"UPDATE {_table(Delivery)} SET {_column(status)} = %s, {_column(sent_at)} = %s, "
-                f"{_column(last_error)} = %s WHERE {pk} IN ({', '.join(['%s'] * len(chunk))}) "
-                f"AND {_column(status)} = %s RETURNING {pk}",
-                [DeliveryStatus.SENT.value, sent_now, "", *chunk, DeliveryStatus.CLAIMED.value],
-            )
-            changed.update(delivery_id for (delivery_id,) in cursor.fetchall())
-    return changed
 
 
 def channels_for(user: User, prefs: ReminderPreferences, has_device: bool | None = None) -> list[str]:
@@ -426,7 +393,7 @@ def send_held(held: list[Delivery], now: datetime) -> Outcome:
     one_by_one = [d for d in held if d.channel != Channel.IN_APP]
     if in_app:
         try:
-            outcome.sent += send_in_app_all(in_app)
+            outcome.sent += channels.send_in_app(in_app)
         except Exception:
             # Nothing was written (one transaction); one at a time, only the
             # culprit is left behind.
@@ -438,21 +405,6 @@ def send_held(held: list[Delivery], now: datetime) -> Outcome:
         for delivery in one_by_one:
             _send_one(delivery, mail, now, outcome)
     return outcome
-
-
-def send_in_app_all(deliveries: Sequence[Delivery]) -> list[Delivery]:
-    """Notifications for in-app claims, written with their "sent" in one transaction; returns those sent.
-
-    Only claims still claimed get a notification: one that another worker
-    took up after a timeout and sent meanwhile has its notification already.
-    """
-    with transaction.atomic():
-        sent_ids = mark_claimed_sent([d.pk for d in deliveries])
-        sent = [d for d in deliveries if d.pk in sent_ids]
-        Notification.objects.bulk_create([channels.notification_for(d) for d in sent])
-    for d in sent:
-        d.status = DeliveryStatus.SENT
-    return sent
 
 
 def _send_one(delivery: Delivery, mail: BaseEmailBackend, now: datetime, outcome: Outcome) -> None:

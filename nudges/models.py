@@ -7,12 +7,13 @@ app only takes them over in Django's state (``SeparateDatabaseAndState``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -104,6 +105,44 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class DeliveryManager(models.Manager["Delivery"]):
+    def mark_sent(self, delivery_ids: Sequence[int]) -> set[int]:
+        """Mark sent those of ``delivery_ids`` still claimed; returns the ids this call changed.
+
+        The one way a delivery becomes sent: after its email or push went out,
+        or together with its in-app notification (then inside the caller's
+        transaction). Of two workers finishing the same claim (one took it up
+        after the other stalled past the timeout) exactly one changes each
+        row, and only that one may write the notification. One conditional
+        UPDATE ... RETURNING per chunk of ids: raw SQL because Django's
+        update() says how many rows changed, not which.
+        """
+        connection = connections[self.db]
+        meta = self.model._meta
+
+        def column(name: str) -> str:
+            return connection.ops.quote_name(
+                cast("models.Field[Any, Any]", meta.get_field(name)).get_attname_column()[1] or name
+            )
+
+        status, sent_at, last_error, pk = column("status"), column("sent_at"), column("last_error"), column("id")
+        now = meta.get_field("sent_at").get_db_prep_save(timezone.now(), connection)  # type: ignore[union-attr]
+        chunk_size = max(1, (connection.features.max_query_params or 999) - 4)
+        ids = list(delivery_ids)
+        changed: set[int] = set()
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), chunk_size):
+                chunk = ids[start : start + chunk_size]
+                cursor.execute(
+                    f"UPDATE {connection.ops.quote_name(meta.db_table)} "
+                    f"SET {status} = %s, {sent_at} = %s, {last_error} = %s "
+                    f"WHERE {pk} IN ({', '.join(['%s'] * len(chunk))}) AND {status} = %s RETURNING {pk}",
+                    [DeliveryStatus.SENT.value, now, "", *chunk, DeliveryStatus.CLAIMED.value],
+                )
+                changed.update(delivery_id for (delivery_id,) in cursor.fetchall())
+        return changed
+
+
 class Delivery(models.Model):
     """One nudge on one channel: claimed before sending, marked sent right after.
 
@@ -124,6 +163,8 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[DeliveryManager] = DeliveryManager()
 
     class Meta:
         db_table = "tracker_delivery"

@@ -11,11 +11,11 @@ unique key, so the same occurrence is never sent twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from nudges.models import Rule
+from nudges.models import ReminderPreferences, Rule
 from tracker.models import Status
 from tracker.progress import TrackProgress
 
@@ -44,17 +44,22 @@ class Nudge:
 
 @dataclass(frozen=True)
 class Preferences:
-    """The part of ReminderPreferences the rules read (defaults as the model's)."""
+    """The part of ReminderPreferences the rules read; the defaults are the model's (``of``)."""
 
-    enabled: bool = True
-    stalled_after_days: int = 7
-    digest_enabled: bool = True
-    digest_weekday: int = 0
-    digest_hour: int = 9
-    quiet_start: time = time(21, 0)
-    quiet_end: time = time(8, 0)
-    snoozed_until: date | None = None
-    last_nudged_on: date | None = None
+    enabled: bool
+    stalled_after_days: int
+    digest_enabled: bool
+    digest_weekday: int
+    digest_hour: int
+    quiet_start: time
+    quiet_end: time
+    snoozed_until: date | None
+    last_nudged_on: date | None
+
+    @classmethod
+    def of(cls, prefs: ReminderPreferences) -> Preferences:
+        """The rules' view of a ReminderPreferences row (an unsaved one holds the defaults)."""
+        return cls(**{f.name: getattr(prefs, f.name) for f in fields(cls)})
 
 
 @dataclass

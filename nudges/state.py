@@ -45,21 +45,6 @@ if TYPE_CHECKING:
 DELIVERED_HORIZON = timedelta(days=120)
 
 
-def preferences_of(prefs: ReminderPreferences) -> Preferences:
-    """The rules' view of a ReminderPreferences row."""
-    return Preferences(
-        enabled=prefs.enabled,
-        stalled_after_days=prefs.stalled_after_days,
-        digest_enabled=prefs.digest_enabled,
-        digest_weekday=prefs.digest_weekday,
-        digest_hour=prefs.digest_hour,
-        quiet_start=prefs.quiet_start,
-        quiet_end=prefs.quiet_end,
-        snoozed_until=prefs.snoozed_until,
-        last_nudged_on=prefs.last_nudged_on,
-    )
-
-
 @dataclass
 class BatchReading:
     """What the rules need about a batch of users, read in bulk and grouped by user id."""
@@ -150,7 +135,7 @@ def user_state(user: User, prefs: ReminderPreferences, reading: BatchReading, no
         user_id=user.pk,
         name=user.name,
         tz=tz,
-        prefs=preferences_of(prefs),
+        prefs=Preferences.of(prefs),
         plans=[progress[e.pk] for e in enrollments],
         last_activity=last_activity,
         done_this_week=list(reading.done_this_week.get(user.pk, [])),

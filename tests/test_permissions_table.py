@@ -1,16 +1,21 @@
-"""Who may open what: every URL of the project against five principals.
+"""Who may open what: every URL of the project against six principals.
 
 The table is checked against the live URLconf (``get_resolver()``): a new
-route without an entry fails ``test_it_has_an_entry_for_every_route``. The
+route without an entry fails ``test_it_has_an_entry_for_every_route``, and an
+API route gets a row for every HTTP method its view allows, so a new method
+fails ``test_every_api_route_has_a_row_for_each_method_it_allows``. The
 admin's model routes come from ``admin.site._registry``, each model with its
 entry in ``ADMIN_ACCESS``, so a newly registered ModelAdmin fails too.
 
 The principals: an anonymous visitor; the owner of the plan, progress,
 notification and device the URLs point at; another user; a content editor
 (staff, "Content editors" group); a support staff member (staff, "Support
-staff" group). Each (route, principal) gets one outcome class. Besides the
-status, nobody but the owner (and support staff on the admin pages made for
-them) ever receives the owner's email, notes, evidence link or share token.
+staff" group); a superuser. Each (route, principal) gets one outcome class.
+Besides the status: a web login redirect brings the visitor back to the page
+asked for (``?next=``); a 404 from the API says only "not found", never
+whether the object exists; and nobody but the owner (support staff on the
+admin pages made for them, and a superuser in the admin) ever receives the
+owner's email, notes, evidence link or share token.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -45,9 +51,10 @@ from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFact
 from tracker.models import Enrollment, MilestoneProgress, ProgressEvent
 
 ANONYMOUS, OWNER, OTHER, EDITOR, STAFF = "anonymous", "owner", "other", "editor", "staff"
+SUPERUSER = "superuser"
 # The owner goes last: some of the owner's requests change state (mark read, share, delete a device).
-PRINCIPALS = (ANONYMOUS, OTHER, EDITOR, STAFF, OWNER)
-STAFF_PRINCIPALS = (EDITOR, STAFF)
+PRINCIPALS = (ANONYMOUS, OTHER, EDITOR, STAFF, SUPERUSER, OWNER)
+STAFF_PRINCIPALS = (EDITOR, STAFF, SUPERUSER)
 
 # Outcome classes. Integers are exact status codes.
 OK = 200
@@ -62,6 +69,7 @@ NOT_ALLOWED = 405
 SECRET_NOTE = "SECRET-NOTE <b>owner's own words</b>"
 SECRET_EVIDENCE = "https://evidence.example.com/owner-secret-certificate"
 DEVICE_TOKEN = "owner-device-push-token-0123456789"
+API_NOT_FOUND = {"code": "not_found", "message": "Not found."}
 
 
 @dataclass
@@ -70,6 +78,7 @@ class World:
 
     users: dict[str, Any]
     plan: Enrollment
+    archived_plan: Enrollment
     progress: MilestoneProgress
     notification: Notification
     device: Device
@@ -98,9 +107,14 @@ def world(db, owner, other) -> World:
     editor.groups.add(Group.objects.get(name="Content editors"))
     support = UserFactory(email="support@example.com", is_staff=True)
     support.groups.add(Group.objects.get(name="Support staff"))
+    superuser = UserFactory(email="superuser@example.com", is_staff=True, is_superuser=True)
     track = CareerTrackFactory(slug="data-engineer", name="Data Engineer")
     milestone = MilestoneFactory(slug="sql", title="SQL")
     LadderStepFactory(track=track, milestone=milestone, order=1)
+    # Catalogue nobody may reach: a track not published, a milestone retired.
+    CareerTrackFactory(slug="unpublished-track", is_published=False)
+    MilestoneFactory(slug="retired-milestone", is_active=False)
+    archived_plan = Enrollment.objects.create(user=owner, track=track, status="archived")
     plan, _ = Enrollment.objects.enroll(owner, track, target_date=date(2099, 1, 1))
     progress = MilestoneProgress.objects.set_status(owner, milestone, "in_progress", track=track)
     progress.notes, progress.evidence_url = SECRET_NOTE, SECRET_EVIDENCE
@@ -132,8 +146,9 @@ def world(db, owner, other) -> World:
         Device: device,
     }
     return World(
-        users={ANONYMOUS: None, OWNER: owner, OTHER: other, EDITOR: editor, STAFF: support},
+        users={ANONYMOUS: None, OWNER: owner, OTHER: other, EDITOR: editor, STAFF: support, SUPERUSER: superuser},
         plan=plan,
+        archived_plan=archived_plan,
         progress=progress,
         notification=notification,
         device=device,
@@ -147,6 +162,9 @@ def world(db, owner, other) -> World:
 # --------------------------------------------------------------------------
 
 
+THE_URL_ASKED_FOR = "the URL asked for"
+
+
 @dataclass
 class Check:
     """One request to a route and what each principal gets."""
@@ -156,6 +174,8 @@ class Check:
     url: Callable[[World], str] | None = None  # default: the route itself
     data: dict[str, Any] = field(default_factory=dict)
     api: bool = False
+    # Where a visitor sent to the web login (LOGIN) is brought back to once signed in; None: nowhere.
+    after_login: str | None = THE_URL_ASKED_FOR
 
 
 def everyone(outcome: Any) -> dict[str, Any]:
@@ -167,7 +187,7 @@ def signed_in(outcome: Any, anonymous: Any = LOGIN) -> dict[str, Any]:
 
 
 def owner_only(outcome: Any, anonymous: Any = LOGIN) -> dict[str, Any]:
-    """The owner's object: everyone else, staff too, gets 404 (the admin is where staff look)."""
+    """The owner's object: everyone else, staff and superusers too, gets 404 (the admin is where staff look)."""
     return {**everyone(NOT_FOUND), ANONYMOUS: anonymous, OWNER: outcome}
 
 
@@ -195,8 +215,13 @@ WEB: dict[str, list[Check]] = {
     ],
     "/tracks/<slug:slug>/enroll/": [
         Check(everyone(NOT_ALLOWED), url=lambda w: "/tracks/data-engineer/enroll/"),
-        # Enrolling is each person's own, idempotent action.
-        Check(signed_in(REDIRECT), "post", url=lambda w: "/tracks/data-engineer/enroll/"),
+        # Enrolling is each person's own, idempotent action; a visitor logs in and comes back to the track.
+        Check(
+            signed_in(REDIRECT),
+            "post",
+            url=lambda w: "/tracks/data-engineer/enroll/",
+            after_login="/tracks/data-engineer/",
+        ),
     ],
     "/quiz/": [Check(everyone(OK))],
     # --- signed-in pages
@@ -209,12 +234,18 @@ WEB: dict[str, list[Check]] = {
     "/settings/": [Check(signed_in(OK))],
     "/settings/export/": [Check(signed_in(OK))],
     "/settings/delete/": [Check(signed_in(OK))],
-    # --- the owner's plan
-    "/plans/<int:pk>/": [Check(owner_only(OK), url=plan_url())],
+    # --- the owner's plan; an archived plan is gone, for its owner too.
+    # Changes take a POST: a GET is refused before anyone's plan is looked up.
+    "/plans/<int:pk>/": [
+        Check(owner_only(OK), url=plan_url()),
+        Check(owner_only(NOT_FOUND), url=lambda w: f"/plans/{w.archived_plan.pk}/"),
+    ],
     "/plans/<int:pk>/milestones/<slug:slug>/status/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/sql/status/")),
         Check(owner_only(REDIRECT), "post", url=plan_url("milestones/sql/status/"), data={"status": "in_progress"}),
     ],
     "/plans/<int:pk>/milestones/<slug:slug>/details/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/sql/details/")),
         Check(
             owner_only(REDIRECT),
             "post",
@@ -223,9 +254,11 @@ WEB: dict[str, list[Check]] = {
         ),
     ],
     "/plans/<int:pk>/plan-dates/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("plan-dates/")),
         Check(owner_only(REDIRECT), "post", url=plan_url("plan-dates/"), data={"target_date": "2099-01-01"}),
     ],
     "/plans/<int:pk>/share/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("share/")),
         Check(owner_only(REDIRECT), "post", url=plan_url("share/"), data={"share": "on"}),
     ],
     # --- the shared link: open to anyone holding the token, nothing for a guessed one
@@ -253,7 +286,8 @@ WEB: dict[str, list[Check]] = {
     "/accounts/password/reset/": [Check(everyone(OK))],
     "/accounts/password/reset/done/": [Check(everyone(OK))],
     "/accounts/password/reset/key/done/": [Check(everyone(OK))],
-    "/accounts/login/code/confirm/": [Check(signed_in(REDIRECT))],
+    # A step of the login by code: without a code under way, the login starts over.
+    "/accounts/login/code/confirm/": [Check(signed_in(REDIRECT), after_login=None)],
     r"/accounts/^confirm-email/(?P<key>[-:\w]+)/$": [
         Check(everyone(OK), url=lambda w: "/accounts/confirm-email/guessed-key/"),
     ],
@@ -267,13 +301,26 @@ API: dict[str, list[Check]] = {
     "/api/v1/auth/token/": [Check(everyone(400), "post", api=True)],
     "/api/v1/auth/token/refresh/": [Check(everyone(400), "post", api=True)],
     "/api/v1/auth/logout/": [Check(everyone(400), "post", api=True)],
-    "/api/v1/me/": [Check(api(OK), api=True)],
+    # Every method a view allows has a row; a request that destroys something comes last in its route.
+    "/api/v1/me/": [
+        Check(api(OK), api=True),
+        Check(api(OK), "patch", api=True),
+        Check(api(204), "delete", api=True),  # erases the caller's own account
+    ],
     "/api/v1/me/export/": [Check(api(OK), api=True)],
     "/api/v1/tracks/": [Check(everyone(OK), api=True)],
-    "/api/v1/tracks/<slug:slug>/": [Check(everyone(OK), url=lambda w: "/api/v1/tracks/data-engineer/", api=True)],
-    "/api/v1/enrollments/": [Check(api(OK), api=True)],
+    "/api/v1/tracks/<slug:slug>/": [
+        Check(everyone(OK), url=lambda w: "/api/v1/tracks/data-engineer/", api=True),
+        Check(everyone(NOT_FOUND), url=lambda w: "/api/v1/tracks/unpublished-track/", api=True),
+    ],
+    "/api/v1/enrollments/": [
+        Check(api(OK), api=True),
+        Check(api(400), "post", api=True),
+    ],
     "/api/v1/enrollments/<int:pk>/": [
         Check(api_owner_only(OK), url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/", api=True),
+        Check(api_owner_only(OK), "patch", url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/", api=True),
+        Check(api_owner_only(204), "delete", url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/", api=True),
     ],
     "/api/v1/enrollments/<int:pk>/plan/": [
         Check(
@@ -284,9 +331,14 @@ API: dict[str, list[Check]] = {
         ),
     ],
     "/api/v1/progress/": [Check(api(OK), api=True)],
-    # The milestone is public catalogue: each caller reads their own state on it
-    # (asserted below: nobody else gets the owner's notes or evidence).
-    "/api/v1/progress/<slug:milestone_slug>/": [Check(api(OK), url=lambda w: "/api/v1/progress/sql/", api=True)],
+    # The milestone is public catalogue: each caller reads and writes their own state on it
+    # (asserted below: nobody else gets the owner's notes or evidence). A retired one is gone.
+    "/api/v1/progress/<slug:milestone_slug>/": [
+        Check(api(OK), url=lambda w: "/api/v1/progress/sql/", api=True),
+        Check(api(OK), "patch", url=lambda w: "/api/v1/progress/sql/", api=True),
+        Check(api(NOT_FOUND), url=lambda w: "/api/v1/progress/retired-milestone/", api=True),
+        Check(api(NOT_FOUND), "patch", url=lambda w: "/api/v1/progress/retired-milestone/", api=True),
+    ],
     "/api/v1/dashboard/": [Check(api(OK), api=True)],
     "/api/v1/notifications/": [Check(api(OK), api=True)],
     "/api/v1/notifications/read-all/": [Check(api(OK), "post", api=True)],
@@ -309,11 +361,12 @@ def everyone_but_staff(outcome: Any) -> dict[str, Any]:
     return {p: outcome for p in PRINCIPALS if p not in STAFF_PRINCIPALS}
 
 
-def staff_only(outcome: Any, editor: Any = None, staff: Any = None) -> dict[str, Any]:
+def staff_only(outcome: Any, editor: Any = None, staff: Any = None, superuser: Any = None) -> dict[str, Any]:
     """An admin page: non-staff are sent to the admin's login."""
     expect = everyone(ADMIN_LOGIN)
     expect[EDITOR] = outcome if editor is None else editor
     expect[STAFF] = outcome if staff is None else staff
+    expect[SUPERUSER] = outcome if superuser is None else superuser
     return expect
 
 
@@ -333,13 +386,13 @@ ADMIN_SITE: dict[str, list[Check]] = {
     # An app's index lists only what the person may see; an app with nothing for them is a 404.
     r"/admin/^(?P<app_label>auth|account|token_blacklist|django_celery_beat|accounts|tracker|nudges)/$": [
         Check(staff_only(OK), url=lambda w: "/admin/tracker/"),
-        Check(staff_only(NOT_FOUND, staff=OK), url=lambda w: "/admin/accounts/"),
-        Check(staff_only(NOT_FOUND), url=lambda w: "/admin/auth/"),
+        Check(staff_only(NOT_FOUND, staff=OK, superuser=OK), url=lambda w: "/admin/accounts/"),
+        Check(staff_only(NOT_FOUND, superuser=OK), url=lambda w: "/admin/auth/"),
     ],
     "/admin/(?P<url>.*)$": [Check(staff_only(NOT_FOUND), url=lambda w: "/admin/no/such/page/")],
     "/admin/tracker/careertrack/import/": [Check(staff_only(OK, staff=FORBIDDEN))],
     "/admin/accounts/user/<id>/password/": [
-        Check(staff_only(FORBIDDEN), url=lambda w: f"/admin/accounts/user/{w.owner.pk}/password/"),
+        Check(staff_only(FORBIDDEN, superuser=OK), url=lambda w: f"/admin/accounts/user/{w.owner.pk}/password/"),
     ],
 }
 
@@ -352,28 +405,30 @@ def view_on_site_url(w: World) -> str:
 
 
 # What each admin principal may do with each registered model, as the groups
-# made by migration 0002 grant it. Plans, progress and history are read-only
-# for everybody (ReadOnlyAdmin); content editors never see users or progress.
+# made by migration 0002 grant it. Plans, progress, history and reminders are
+# read-only for everybody, a superuser too (ReadOnlyAdmin); content editors
+# never see users or progress.
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ALL = {VIEW, ADD, CHANGE, DELETE}
 ADMIN_ACCESS: dict[str, dict[str, set[str]]] = {
-    "auth.group": {},
-    "account.emailaddress": {},
-    "token_blacklist.outstandingtoken": {},
-    "token_blacklist.blacklistedtoken": {},
-    "django_celery_beat.periodictask": {},
-    "django_celery_beat.clockedschedule": {},
-    "django_celery_beat.crontabschedule": {},
-    "django_celery_beat.solarschedule": {},
-    "django_celery_beat.intervalschedule": {},
-    "accounts.user": {STAFF: {VIEW}},
-    "tracker.careertrack": {EDITOR: {VIEW, ADD, CHANGE, DELETE}},
-    "tracker.milestone": {EDITOR: {VIEW, ADD, CHANGE, DELETE}},
-    "tracker.enrollment": {STAFF: {VIEW}},
-    "tracker.milestoneprogress": {STAFF: {VIEW}},
-    "tracker.progressevent": {STAFF: {VIEW}},
-    "nudges.delivery": {},
-    "nudges.notification": {},
-    "nudges.device": {},
+    "auth.group": {SUPERUSER: ALL},
+    "account.emailaddress": {SUPERUSER: ALL},
+    "token_blacklist.outstandingtoken": {SUPERUSER: {VIEW}},  # simplejwt's admin: a record, never edited
+    "token_blacklist.blacklistedtoken": {SUPERUSER: ALL},
+    "django_celery_beat.periodictask": {SUPERUSER: ALL},
+    "django_celery_beat.clockedschedule": {SUPERUSER: ALL},
+    "django_celery_beat.crontabschedule": {SUPERUSER: ALL},
+    "django_celery_beat.solarschedule": {SUPERUSER: ALL},
+    "django_celery_beat.intervalschedule": {SUPERUSER: ALL},
+    "accounts.user": {STAFF: {VIEW}, SUPERUSER: ALL},
+    "tracker.careertrack": {EDITOR: ALL, SUPERUSER: ALL},
+    "tracker.milestone": {EDITOR: ALL, SUPERUSER: ALL},
+    "tracker.enrollment": {STAFF: {VIEW}, SUPERUSER: {VIEW}},
+    "tracker.milestoneprogress": {STAFF: {VIEW}, SUPERUSER: {VIEW}},
+    "tracker.progressevent": {STAFF: {VIEW}, SUPERUSER: {VIEW}},
+    "nudges.delivery": {SUPERUSER: {VIEW}},
+    "nudges.notification": {SUPERUSER: {VIEW}},
+    "nudges.device": {SUPERUSER: {VIEW}},
 }
 
 
@@ -391,6 +446,7 @@ def _admin_model_checks() -> dict[str, list[Check]]:
                 OK,
                 editor=OK if may.get(EDITOR, set()) & set(actions) else FORBIDDEN,
                 staff=OK if may.get(STAFF, set()) & set(actions) else FORBIDDEN,
+                superuser=OK if may.get(SUPERUSER, set()) & set(actions) else FORBIDDEN,
             )
 
         def object_url(suffix: str, model: type = model) -> Callable[[World], str]:
@@ -410,23 +466,47 @@ def _admin_model_checks() -> dict[str, list[Check]]:
 TABLE: dict[str, list[Check]] = {**WEB, **API, **ADMIN_SITE, **_admin_model_checks()}
 
 
-def live_routes() -> set[str]:
-    """Every route of the live URLconf, as ``prefix + pattern`` strings."""
+def live_patterns() -> dict[str, URLPattern]:
+    """Every route of the live URLconf, keyed by its ``prefix + pattern`` string."""
 
     def walk(patterns: list[Any], prefix: str) -> Any:
         for p in patterns:
             if isinstance(p, URLResolver):
                 yield from walk(p.url_patterns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern)
+                yield prefix + str(p.pattern), p
 
-    return set(walk(get_resolver().url_patterns, "/"))
+    return dict(walk(get_resolver().url_patterns, "/"))
+
+
+def api_routes() -> list[tuple[str, type]]:
+    """(route, view class) of every /api/v1/ route served by a class-based view, from the live URLconf."""
+    return [
+        (route, pattern.callback.view_class)
+        for route, pattern in live_patterns().items()
+        if route.startswith("/api/v1/") and hasattr(pattern.callback, "view_class")
+    ]
+
+
+def allowed_methods(view_class: type) -> set[str]:
+    """The methods a class-based view answers (HEAD and OPTIONS aside)."""
+    return {m for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)} & set(
+        view_class.http_method_names
+    )
 
 
 def test_it_has_an_entry_for_every_route():
     """A new URL (or a newly registered ModelAdmin) must be added to the table, and no entry is stale."""
     assert {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry} == set(ADMIN_ACCESS)
-    assert live_routes() == set(TABLE)
+    assert set(live_patterns()) == set(TABLE)
+
+
+def test_every_api_route_has_a_row_for_each_method_it_allows():
+    """A method added to an API view (a PATCH, a DELETE) must get its own row, with its outcome per principal."""
+    views = dict(api_routes())
+    assert "/api/v1/enrollments/<int:pk>/" in views  # the walk found the API's views
+    for route, view_class in views.items():
+        assert {check.method for check in TABLE[route]} == allowed_methods(view_class), route
 
 
 def test_every_entry_names_an_outcome_for_every_principal():
@@ -452,6 +532,11 @@ def client_for(world: World, principal: str, api: bool) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def login_redirect_for(after_login: str | None) -> str:
+    """The web login's address, naming the page to bring the visitor back to once signed in."""
+    return "/accounts/login/" + (f"?{urlencode({'next': after_login}, safe='/')}" if after_login else "")
 
 
 def outcome_of(response: Any) -> Any:
@@ -491,21 +576,27 @@ def test_each_principal_gets_the_expected_outcome_and_nothing_of_the_owners(worl
             kwargs = {"format": "json"} if check.api and check.method != "get" else {}
             response = getattr(client, check.method)(url, _data(check, world), **kwargs)
             got = outcome_of(response)
+            request = f"{check.method.upper()} {url} as {principal}"
             if got != check.expect[principal]:
-                failures.append(
-                    f"{check.method.upper()} {url} as {principal}: {got!r}, expected {check.expect[principal]!r}"
-                )
+                failures.append(f"{request}: {got!r}, expected {check.expect[principal]!r}")
+            login = login_redirect_for(url if check.after_login == THE_URL_ASKED_FOR else check.after_login)
+            if got == LOGIN and response["Location"] != login:
+                failures.append(f"{request}: sent to {response['Location']}, expected {login}")
+            if check.api and got == NOT_FOUND and response.json() != API_NOT_FOUND:
+                failures.append(f"{request}: 404 says {response.json()!r}, expected {API_NOT_FOUND!r}")
             if principal == OWNER or (principal == STAFF and url.startswith(SUPPORT_PAGES)):
+                continue
+            if principal == SUPERUSER and url.startswith("/admin/"):
                 continue
             body = body_of(response)
             leaked = [s for s in world.secrets() if s in body]
             if leaked:
-                failures.append(f"{check.method.upper()} {url} as {principal} shows {leaked}")
+                failures.append(f"{request} shows {leaked}")
     assert not failures, "\n".join(failures)
 
 
 # --------------------------------------------------------------------------
-# The two promises the table's outcomes alone do not spell out
+# The promises the table's outcomes alone do not spell out
 # --------------------------------------------------------------------------
 
 
@@ -545,3 +636,49 @@ def test_a_shared_link_shows_the_plan_and_nothing_private_and_dies_when_revoked(
     world.plan.status = "archived"
     world.plan.save()
     assert client.get(f"/shared/{world.plan.share_token}/").status_code == 404
+
+
+def test_nobody_but_the_owner_changes_the_owners_plan(world):
+    """Posts to the owner's plan URLs, as anyone else, change neither the plan nor anyone's progress."""
+    url = f"/plans/{world.plan.pk}"
+    milestone_pk = world.progress.milestone_id
+    changes = {
+        f"{url}/milestones/sql/status/": {"status": "done"},
+        f"{url}/milestones/sql/details/": {
+            f"m{milestone_pk}-notes": "overwritten",
+            f"m{milestone_pk}-evidence_url": "https://elsewhere.example.com/",
+        },
+        f"{url}/plan-dates/": {"target_date": "2040-01-01"},
+        f"{url}/share/": {"share": "off"},
+    }
+    for principal in PRINCIPALS:
+        if principal == OWNER:
+            continue
+        client = client_for(world, principal, api=False)
+        for change_url, data in changes.items():
+            assert outcome_of(client.post(change_url, data)) in (NOT_FOUND, LOGIN), (principal, change_url)
+    world.plan.refresh_from_db()
+    assert (world.plan.status, world.plan.target_date, world.plan.share_token) == (
+        "active",
+        date(2099, 1, 1),
+        world.share_token,
+    )
+    progress = MilestoneProgress.objects.get()  # the owner's, and nobody else's
+    assert (progress.pk, progress.status, progress.notes, progress.evidence_url, progress.target_date) == (
+        world.progress.pk,
+        "in_progress",
+        SECRET_NOTE,
+        SECRET_EVIDENCE,
+        None,
+    )
+
+
+def test_web_forms_refuse_a_post_without_the_csrf_token(world):
+    """A form posted from another site (no CSRF token) is refused with a 403, even with the owner's session."""
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.owner)
+    assert strict.post(f"/plans/{world.plan.pk}/share/", {"share": "off"}).status_code == 403
+    assert strict.post("/settings/delete/", {"password": "x"}).status_code == 403
+    world.plan.refresh_from_db()
+    assert world.plan.share_token == world.share_token
+    assert type(world.owner).objects.filter(pk=world.owner.pk).exists()

@@ -25,7 +25,13 @@ def test_the_name_falls_back_to_the_email_local_part(db):
 
 @pytest.mark.parametrize("zone", ["Europe/London", "Pacific/Kiritimati", "America/Argentina/Buenos_Aires"])
 def test_an_iana_timezone_is_accepted(db, zone):
-    User(email="tz@example.com", timezone=zone).full_clean(exclude=["password"])
+    """A valid zone passes validation, is stored as given, and is the zone the person's hours are counted in."""
+    user = User(email="tz@example.com", timezone=zone)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.refresh_from_db()
+    assert user.timezone == zone
+    assert user.tzinfo.key == zone  # not the UTC fallback for a name zoneinfo does not know
 
 
 @pytest.mark.parametrize("zone", ["GMT+3", "Mars/Olympus", "europe/london", ""])

@@ -36,7 +36,7 @@ def test_timestamps_are_utc_iso_8601(api):
 
 @pytest.mark.django_db
 def test_options_on_every_route_answers_without_a_server_error(api):
-    from tests.api.test_authorisation_table import api_routes
+    from tests.test_permissions_table import api_routes
 
     for route, _ in api_routes():
         url = route.replace("<int:pk>", "1").replace("<slug:slug>", "x").replace("<slug:milestone_slug>", "x")

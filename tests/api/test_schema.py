@@ -9,7 +9,7 @@ import pytest
 import yaml
 from django.contrib.staticfiles import finders
 
-from tests.api.test_authorisation_table import api_routes
+from tests.test_permissions_table import api_routes
 
 ROOT = Path(__file__).resolve().parents[2]
 

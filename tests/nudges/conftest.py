@@ -51,6 +51,14 @@ def touch(user, milestone, when):
     )
 
 
+def claim(user, nudge, channel, now):
+    """Claim one delivery as a batch of one would; None when it is claimed already."""
+    from nudges import delivery
+
+    held = delivery.claim_all([(user, nudge, channel)], now)
+    return held[0] if held else None
+
+
 def prefs_for(user, **fields):
     prefs = ReminderPreferences.for_user(user)
     for name, value in fields.items():

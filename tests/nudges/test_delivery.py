@@ -14,7 +14,7 @@ from nudges.models import Channel, Delivery, DeliveryStatus, Notification, Remin
 from nudges.rules import Nudge
 from tests.factories import UserFactory
 
-from .conftest import make_plan, prefs_for, touch
+from .conftest import claim, make_plan, prefs_for, touch
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +34,15 @@ def run(user_ids, now=NOW):
 
 
 def test_a_claim_is_taken_once(learner):
-    first = delivery.claim(learner, NUDGE, Channel.EMAIL, NOW)
+    first = claim(learner, NUDGE, Channel.EMAIL, NOW)
     assert first is not None
-    assert delivery.claim(learner, NUDGE, Channel.EMAIL, NOW) is None
-    assert delivery.claim(learner, NUDGE, Channel.IN_APP, NOW) is not None
+    assert claim(learner, NUDGE, Channel.EMAIL, NOW) is None
+    assert claim(learner, NUDGE, Channel.IN_APP, NOW) is not None
 
 
 def test_a_fresh_claim_cannot_be_taken_up_but_a_stale_one_can_once(learner, settings):
     settings.NUDGE_CLAIM_TIMEOUT = 60
-    held = delivery.claim(learner, NUDGE, Channel.EMAIL, NOW)
+    held = claim(learner, NUDGE, Channel.EMAIL, NOW)
     assert not delivery.reclaim(held, NOW + timedelta(seconds=30))
     later = NOW + timedelta(seconds=61)
     assert delivery.reclaim(held, later)
@@ -52,10 +52,11 @@ def test_a_fresh_claim_cannot_be_taken_up_but_a_stale_one_can_once(learner, sett
 
 
 def test_the_days_slot_is_claimed_once(learner):
-    prefs = ReminderPreferences.for_user(learner)
-    assert delivery.claim_day(prefs, NOW.date())
-    assert not delivery.claim_day(prefs, NOW.date())
-    assert delivery.claim_day(prefs, NOW.date() + timedelta(days=1))
+    ReminderPreferences.for_user(learner)
+    today, tomorrow = NOW.date(), NOW.date() + timedelta(days=1)
+    assert delivery.claim_days({today: [learner.pk]}) == {learner.pk}
+    assert delivery.claim_days({today: [learner.pk]}) == set()
+    assert delivery.claim_days({tomorrow: [learner.pk]}) == {learner.pk}
 
 
 def test_a_due_user_gets_one_email_and_one_inbox_notification(learner):
@@ -155,7 +156,7 @@ def test_a_claim_left_by_a_dead_worker_is_sent_after_the_timeout(learner, settin
     # A worker claimed (day and deliveries) and died before sending.
     prefs = prefs_for(learner, last_nudged_on=NOW.date())
     assert prefs.last_nudged_on == NOW.date()
-    delivery.claim(learner, NUDGE, Channel.EMAIL, NOW)
+    claim(learner, NUDGE, Channel.EMAIL, NOW)
     run([learner.pk], NOW + timedelta(minutes=5))
     assert mail.outbox == []
     run([learner.pk], NOW + timedelta(minutes=11))
@@ -237,11 +238,6 @@ def test_an_unexpected_send_error_is_recorded_and_left_for_the_sweep(learner, mo
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_racing_on_one_batch_send_each_nudge_once():
     """Two workers handed the same batch at the same instant: every day's slot and claim is won once."""
-    if connection.vendor == "sqlite":
-        # The test database is shared-cache in-memory SQLite, whose table locks
-        # fail at once instead of waiting; test_two_beats races real processes
-        # on a SQLite file.
-        pytest.skip("threads on in-memory SQLite do not wait for each other's locks")
     users = []
     for i in range(8):
         user = UserFactory(email=f"racer{i}@example.com", timezone="Europe/London")

@@ -12,6 +12,8 @@ from nudges.models import Channel, Delivery, DeliveryStatus, Device, Platform, R
 from nudges.rules import Nudge
 from tests.factories import UserFactory
 
+from .conftest import claim
+
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 3, 11, 10, tzinfo=UTC)
@@ -71,7 +73,7 @@ def fcm(settings):
 
 def push_delivery(user, title="Your next step", body="Go on."):
     nudge = Nudge(rule=Rule.STALLED, period="p", title=title, body=body, url="/tracks/x/")
-    return delivery.claim(user, nudge, Channel.PUSH, NOW)
+    return claim(user, nudge, Channel.PUSH, NOW)
 
 
 def test_it_posts_an_fcm_v1_message_to_each_device(fcm, owner):

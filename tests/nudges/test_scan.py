@@ -11,7 +11,7 @@ from nudges.models import Channel, Delivery, Notification, ReminderPreferences, 
 from nudges.rules import Nudge
 from tests.factories import UserFactory
 
-from .conftest import make_plan, prefs_for
+from .conftest import claim, make_plan, prefs_for
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_it_fans_out_batches_of_the_configured_size(settings):
 
 def test_it_includes_users_holding_a_stale_claim(settings, learner):
     settings.NUDGE_CLAIM_TIMEOUT = 60
-    delivery.claim(learner, Nudge(Rule.STALLED, "p", "t", "b"), Channel.EMAIL, NOW)
+    claim(learner, Nudge(Rule.STALLED, "p", "t", "b"), Channel.EMAIL, NOW)
     assert list(scan.batches(NOW + timedelta(seconds=30))) == []
     assert list(scan.batches(NOW + timedelta(seconds=61))) == [[learner.pk]]
 

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
+from django.utils.html import escape
 
 from tracker.models import CareerLevel, CareerTrack, Category, LadderStep, Milestone, Resource
 
@@ -463,15 +465,32 @@ class TestSeedContent:
     # --- Validation ---
 
     def test_every_seeded_row_passes_model_validation(self):
+        """Every row the fixture describes is in the database, and none fails full_clean()."""
+        checked: Counter[str] = Counter()
+        invalid: dict[str, dict] = {}
         for model in (CareerTrack, CareerLevel, Milestone, Resource, LadderStep):
             for obj in model.objects.all():
-                obj.full_clean()
+                checked[model._meta.label_lower] += 1
+                try:
+                    obj.full_clean()
+                except ValidationError as exc:
+                    invalid[f"{model._meta.label_lower} {obj}"] = exc.message_dict
+        assert invalid == {}
+        assert checked == Counter(obj["model"] for obj in json.loads(FIXTURE.read_text(encoding="utf-8")))
 
-    def test_each_track_page_url_is_built_from_its_slug(self):
-        for track in CareerTrack.objects.all():
-            assert track.get_absolute_url() == f"/tracks/{track.slug}/" or track.get_absolute_url().endswith(
-                f"/tracks/{track.slug}/"
-            )
+    def test_each_track_page_opens_at_its_slug_and_shows_its_ladder(self, client):
+        """/tracks/<slug>/ of every seeded track shows the track's name and every milestone on its ladder."""
+        for slug in sorted(ALL_TRACKS):
+            track = CareerTrack.objects.get(slug=slug)
+            assert track.get_absolute_url() == f"/tracks/{slug}/"
+            response = client.get(f"/tracks/{slug}/")
+            assert response.status_code == 200, slug
+            page = response.content.decode()
+            assert escape(track.name) in page, slug
+            titles = [step.milestone.title for step in track.visible_steps().select_related("milestone")]
+            assert len(titles) >= 8, slug
+            missing = [title for title in titles if escape(title) not in page]
+            assert not missing, f"{slug} does not show {missing}"
 
 
 # --------------------------------------------------------------------------
