@@ -1,89 +1,172 @@
-"""``Idempotency-Key`` on POST: a retried request gets the first answer, not a second object.
+"""``Idempotency-Key`` on every API POST: a retried request gets the first answer, not a second object.
 
-The key is claimed by inserting an ``IdempotencyKey`` row (unique per user and
-key) before the work runs, so two concurrent retries cannot both run it; the
-winner stores its response and later retries replay it. Only successful
-answers are kept: after an error the client may retry the same key.
+One middleware covers every POST under ``/api/`` (registration included), as
+pretix's does, so no view can forget it. The key is claimed by inserting an
+``IdempotencyKey`` row before the view runs, unique per caller and key, so two
+concurrent retries cannot both run it; the winner stores its answer and later
+retries replay it with ``Idempotent-Replayed: true``. Only successful answers
+are kept: after an error the client may retry with the same key.
+
+A caller is the signed-in user (from the session, or from a valid JWT read
+here without touching the database) or, for anonymous requests such as
+``auth/register/``, nobody: their keys share one space, which is safe because
+a replay also needs the identical body. A claim whose request died before
+answering stops blocking its key after ``IDEMPOTENCY_LOCK_SECONDS``; keys are
+forgotten after ``IDEMPOTENCY_KEY_HOURS`` (a beat task prunes them).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 from collections.abc import Callable
-from functools import wraps
+from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
-from rest_framework.request import Request
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
-from api.models import IdempotencyKey
+from .models import IdempotencyKey
 
-from .errors import Conflict
+logger = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="Any unique string (a UUID); a retried POST with the same key replays the first answer.",
-)
 
-Handler = Callable[..., Response]
-
-
-def _fingerprint(request: Request) -> str:
-    return hashlib.sha256(json.dumps(request.data, sort_keys=True, default=str).encode()).hexdigest()
+def _answer(data: dict[str, Any], status: int, **headers: str) -> Response:
+    """A JSON answer rendered here, outside any view (DRF's Response, so clients and tests read it alike)."""
+    response = Response(data, status=status, headers=headers)
+    response.accepted_renderer = JSONRenderer()
+    response.accepted_media_type = "application/json"
+    response.renderer_context = {}  # type: ignore[attr-defined]
+    response.render()
+    return response
 
 
-def idempotent(handler: Handler) -> Handler:
-    """Wrap a view's ``post`` so a repeated ``Idempotency-Key`` replays the stored answer."""
+def _conflict(message: str, code: str) -> Response:
+    return _answer({"code": code, "message": message}, 409)
 
-    @wraps(handler)
-    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+
+def _fingerprint(request: HttpRequest) -> str:
+    """SHA-256 of the body; a JSON body is hashed in a canonical form, so key order and spacing do not matter."""
+    body = request.body
+    with contextlib.suppress(ValueError, RecursionError):  # not JSON: the bytes themselves
+        body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(body).hexdigest()
+
+
+def _caller_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id, or None for an anonymous (or not yet authenticated) caller."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return int(user.pk)
+    header = request.headers.get("Authorization", "")
+    auth = JWTAuthentication()
+    raw = auth.get_raw_token(header.encode()) if header else None
+    if raw is None:
+        return None
+    try:
+        token = auth.get_validated_token(raw)
+    except (InvalidToken, TokenError):
+        return None  # the view answers 401; nothing is stored for a failed request
+    value = token.get(jwt_settings.USER_ID_CLAIM)
+    return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+
+
+class IdempotencyMiddleware:
+    """Replays a retried API POST that carries an ``Idempotency-Key`` (see the module docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get(HEADER, "").strip()
-        if not key or not request.user.is_authenticated:
-            return handler(view, request, *args, **kwargs)
+        if request.method != "POST" or not key or not request.path.startswith("/api/"):
+            return self.get_response(request)
         if len(key) > MAX_KEY_LENGTH:
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({HEADER: [f"Use at most {MAX_KEY_LENGTH} characters."]})
-        fingerprint = _fingerprint(request)
+            message = f"Use at most {MAX_KEY_LENGTH} characters."
+            return _answer({"code": "invalid", "message": message, "fields": {HEADER: [message]}}, 400)
         try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    method=request.method or "POST",
-                    path=request.path,
-                    request_hash=fingerprint,
-                )
-        except IntegrityError:
-            return _replay(IdempotencyKey.objects.get(user=request.user, key=key), request, fingerprint)
+            record, replay = self._claim(request, key)
+        except DatabaseError:
+            # The database is down: the view fails the same way and answers 503 (careerplan.outage).
+            return self.get_response(request)
+        if replay is not None:
+            return replay
         try:
-            response = handler(view, request, *args, **kwargs)
+            response = self.get_response(request)
         except BaseException:
             record.delete()
             raise
-        if 200 <= response.status_code < 300:
-            record.response_status = response.status_code
-            record.response_body = response.data
-            record.save(update_fields=["response_status", "response_body"])
-        else:
-            record.delete()
+        self._finish(record, response)
         return response
 
-    return wrapper
+    def _claim(self, request: HttpRequest, key: str) -> tuple[IdempotencyKey, HttpResponse | None]:
+        """Insert the key's row (ours to run), or find the earlier request's answer to replay."""
+        now = timezone.now()
+        user_id = _caller_id(request)
+        fingerprint = _fingerprint(request)
+        fresh = IdempotencyKey(
+            user_id=user_id,
+            key=key,
+            method=request.method or "POST",
+            path=request.path,
+            request_hash=fingerprint,
+            created_at=now,
+        )
+        try:
+            with transaction.atomic():
+                fresh.save()
+            return fresh, None
+        except IntegrityError:
+            pass
+        mine = (
+            IdempotencyKey.objects.filter(user__isnull=True)
+            if user_id is None
+            else IdempotencyKey.objects.filter(user_id=user_id)
+        )
+        record = mine.filter(key=key).first()
+        if record is None:  # the first request failed and freed its key meanwhile
+            return self._claim(request, key)
+        if record.created_at <= now - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS):
+            # Forgotten already, only not yet pruned: start afresh.
+            IdempotencyKey.objects.filter(pk=record.pk, created_at=record.created_at).delete()
+            return self._claim(request, key)
+        if record.path != request.path or record.method != request.method or record.request_hash != fingerprint:
+            return record, _conflict("This Idempotency-Key was used for a different request.", "idempotency_key_reused")
+        if record.response_status is None:
+            stale = now - timedelta(seconds=settings.IDEMPOTENCY_LOCK_SECONDS)
+            # The first request died without answering: whoever moves its claim forward runs it again.
+            taken = IdempotencyKey.objects.filter(pk=record.pk, response_status=None, created_at__lte=stale).update(
+                created_at=now
+            )
+            if taken:
+                record.created_at = now
+                return record, None
+            message = "A request with this Idempotency-Key is still being processed."
+            return record, _conflict(message, "idempotency_in_progress")
+        replay = _answer(record.response_body or {}, record.response_status, **{"Idempotent-Replayed": "true"})
+        return record, replay
 
-
-def _replay(record: IdempotencyKey, request: Request, fingerprint: str) -> Response:
-    if record.path != request.path or record.method != request.method or record.request_hash != fingerprint:
-        raise Conflict("This Idempotency-Key was used for a different request.", code="idempotency_key_reused")
-    if record.response_status is None:
-        raise Conflict("A request with this Idempotency-Key is still being processed.", code="idempotency_in_progress")
-    return Response(record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"})
+    def _finish(self, record: IdempotencyKey, response: HttpResponse) -> None:
+        """Keep a successful JSON answer for replays; after anything else, free the key."""
+        try:
+            if 200 <= response.status_code < 300 and response.get("Content-Type", "").startswith("application/json"):
+                record.response_status = response.status_code
+                record.response_body = json.loads(response.content) if response.content else {}
+                record.save(update_fields=["response_status", "response_body"])
+            else:
+                record.delete()
+        except DatabaseError:
+            # The answer reached the client; a retry will run again after the lock times out.
+            logger.warning("could not store the answer of idempotency key %s", record.key, exc_info=True)

@@ -39,12 +39,32 @@ ERRORS = {
 }
 
 
+IDEMPOTENCY_HEADER: dict[str, Any] = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "schema": {"type": "string", "maxLength": 255},
+    "description": (
+        "Any unique string (a UUID). A retried POST with the same key and body replays the first "
+        "successful answer, with `Idempotent-Replayed: true`, instead of acting twice; the same key "
+        "with another body is a 409 `idempotency_key_reused`. Keys are kept for 24 hours."
+    ),
+}
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """Document the shared error body on every operation (a drf-spectacular postprocessing hook)."""
+    """Document the shared error body on every operation, and Idempotency-Key on every POST.
+
+    A drf-spectacular postprocessing hook: both come from middleware and
+    handlers that no view declares (``api.errors``, ``api.idempotency``).
+    """
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
     for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
+            if method == "post":
+                parameters = operation.setdefault("parameters", [])
+                if not any(p.get("name") == IDEMPOTENCY_HEADER["name"] for p in parameters):
+                    parameters.append(IDEMPOTENCY_HEADER)
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
                 responses.setdefault(

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Every API POST with an Idempotency-Key: after authentication, so it knows the caller.
+    "api.idempotency.IdempotencyMiddleware",
     # Innermost, so a view's database error meets it first: 503, not 500.
     "careerplan.outage.DatabaseUnavailableMiddleware",
 ]
@@ -346,6 +348,11 @@ REST_FRAMEWORK = {
 # window; the next attempt gets 429 with Retry-After until the window ends.
 API_LOGIN_FAILURE_LIMIT = env_int("API_LOGIN_FAILURE_LIMIT", default=5)
 API_LOGIN_FAILURE_WINDOW = env_int("API_LOGIN_FAILURE_WINDOW", default=900)
+# A retried POST with the same Idempotency-Key replays the first answer for
+# this many hours (then a beat task forgets the key); a key whose request died
+# before answering is free again after this many seconds.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", default=24)
+IDEMPOTENCY_LOCK_SECONDS = env_int("IDEMPOTENCY_LOCK_SECONDS", default=60)
 # Largest JSON body the API reads (413 beyond). Django's own form limit
 # (DATA_UPLOAD_MAX_MEMORY_SIZE) stays as it is for the web and admin imports.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", default=256 * 1024)

@@ -1,41 +1,29 @@
 """Real servers for the suite, started on free ports and stopped at the end.
 
-Nothing here is mocked: a test that needs Redis gets a real ``redis-server``.
+Nothing here is mocked: a test that needs Redis gets a real ``redis-server``,
+started and stopped by localservers as the benchmarks start theirs.
 `make test` installs the package where it is missing; run alone, a missing
 binary fails with the package to install.
 """
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 
 import pytest
 
+import localservers
+from localservers import find_binary, free_port, wait_for_port
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+# What the suite's other server fixtures (tests/faults, tests/api_clients, ...) import from here.
+__all__ = ["free_port", "need_binary", "wait_for_port"]
 
 
 def need_binary(name: str, package: str) -> str:
-    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
+    """The path of ``name``; a missing one fails the test, naming the Debian package to install."""
+    path = find_binary(name)
     if path is None:
         pytest.fail(f"{name} is not installed: install the Debian package {package!r} (make test does this).")
     return path
@@ -45,20 +33,8 @@ def need_binary(name: str, package: str) -> str:
 def redis_server() -> Iterator[str]:
     """A private redis-server on a free port; yields its URL."""
     binary = need_binary("redis-server", "redis-server")
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="careerplan-redis-")
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with localservers.redis_server(binary, "careerplan-redis-", stop_timeout=10, stderr=subprocess.DEVNULL) as url:
+        yield url
 
 
 @pytest.fixture

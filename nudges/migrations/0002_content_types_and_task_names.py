@@ -2,10 +2,14 @@
 
 A content type renamed in place keeps its id, so the permissions pointing at
 it (the "Support staff" group's view_reminderpreferences, say) and the admin
-log entries stay attached. On a fresh database some of these do not exist yet
-and there is nothing to rename.
+log entries stay attached. When the new one exists already (an upgrade run in
+steps: each `migrate` makes the content types of its final state), the two
+are merged instead: groups and users keep their permissions, the admin log
+its entries. On a fresh database some of these do not exist yet and there is
+nothing to rename.
 """
 
+from django.conf import settings
 from django.db import migrations
 
 MOVED = [
@@ -26,8 +30,38 @@ TASKS = {
 def _relabel(apps, moves, using):
     ContentType = apps.get_model("contenttypes", "ContentType")
     for old, new, model in moves:
-        if not ContentType.objects.using(using).filter(app_label=new, model=model).exists():
-            ContentType.objects.using(using).filter(app_label=old, model=model).update(app_label=new)
+        types = ContentType.objects.using(using)
+        before = types.filter(app_label=old, model=model).first()
+        if before is None:
+            continue
+        after = types.filter(app_label=new, model=model).first()
+        if after is None:
+            types.filter(pk=before.pk).update(app_label=new)
+        else:
+            # A step-wise upgrade (`migrate nudges 0001`, then `migrate`) has
+            # made the new content type already, with permissions of its own.
+            _merge(apps, before, after, using)
+
+
+def _merge(apps, before, after, using):
+    """Move what points at content type ``before`` (permissions and who holds them, admin log) onto ``after``."""
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    LogEntry = apps.get_model("admin", "LogEntry")
+    permissions = Permission.objects.using(using)
+    for old in permissions.filter(content_type=before):
+        twin = permissions.filter(content_type=after, codename=old.codename).first()
+        if twin is None:
+            permissions.filter(pk=old.pk).update(content_type=after)
+            continue
+        for group in Group.objects.using(using).filter(permissions=old):
+            group.permissions.add(twin)
+        for user in User.objects.using(using).filter(user_permissions=old):
+            user.user_permissions.add(twin)
+        permissions.filter(pk=old.pk).delete()
+    LogEntry.objects.using(using).filter(content_type=before).update(content_type=after)
+    apps.get_model("contenttypes", "ContentType").objects.using(using).filter(pk=before.pk).delete()
 
 
 def _rename_tasks(apps, names, using):
@@ -62,6 +96,8 @@ class Migration(migrations.Migration):
         ("tracker", "0006_nudges_and_idempotency_move_out"),
         ("accounts", "0003_reminder_preferences_move_out"),
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("admin", "0003_logentry_add_action_flag_choices"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -398,3 +398,28 @@ def test_it_keeps_every_row_when_the_move_is_undone_and_done_again(migrator):
     assert content_type_ids(ContentType, NEW_CONTENT_TYPES) == type_ids
     assert PeriodicTask.objects.get(name=SCAN_TASK).task == "nudges.tasks.scan_nudges"
     assert User.objects.get(email="ada@example.com").reminder_preferences.stalled_after_days == 21
+
+
+def test_an_upgrade_run_in_steps_keeps_the_support_groups_permission_and_the_admin_log(migrator):
+    """`migrate nudges 0001_initial`, then `migrate`: the content types made in between are merged, not doubled.
+
+    Each `migrate` command makes the content types and permissions of the
+    state it ends in, so after the first step a new nudges.reminderpreferences
+    exists beside the old accounts one, with a view permission of its own.
+    """
+    from django.core.management import call_command
+
+    old = migrator.to_0_1()
+    build_0_1_database(old)
+    call_command("migrate", "nudges", "0001_initial", verbosity=0)
+    assert ContentType.objects.filter(app_label="nudges", model="reminderpreferences").exists()
+
+    migrator.to_latest()
+
+    assert {(ct.app_label, ct.model) for ct in ContentType.objects.all()}.isdisjoint(OLD_CONTENT_TYPES)
+    [view_prefs] = Permission.objects.filter(codename="view_reminderpreferences")
+    assert view_prefs.content_type == ContentType.objects.get_for_model(ReminderPreferences)
+    assert view_prefs in Group.objects.get(name="Support staff").permissions.all()
+    assert User.objects.get(email="support@example.com").has_perm("nudges.view_reminderpreferences")
+    prefs = User.objects.get(email="ada@example.com").reminder_preferences
+    assert LogEntry.objects.get(change_message="Snoozed until Christmas.").get_edited_object() == prefs

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from api.errors import Conflict, bad_request
-from api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from tracker.models import Enrollment, EnrollmentStatus, Milestone
 from tracker.planning import plan_dates
 
@@ -50,8 +49,7 @@ class EnrollmentList(UserEnrollments, generics.ListCreateAPIView[Enrollment]):
         queryset = super().filter_queryset(queryset)
         return queryset if "status" in self.request.query_params else queryset.current()  # type: ignore[attr-defined]
 
-    @extend_schema(parameters=[IDEMPOTENCY_PARAMETER], responses={200: EnrollmentSerializer, 201: EnrollmentSerializer})
-    @idempotent
+    @extend_schema(responses={200: EnrollmentSerializer, 201: EnrollmentSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Enroll; enrolling again in a followed track returns that enrollment (200)."""
         serializer = EnrollmentSerializer(data=request.data, context=self.get_serializer_context())
@@ -92,8 +90,7 @@ class EnrollmentPlan(UserEnrollments):
 
     serializer_class = PlanSerializer
 
-    @extend_schema(request=None, parameters=[IDEMPOTENCY_PARAMETER], responses={200: PlanSerializer})
-    @idempotent
+    @extend_schema(request=None, responses={200: PlanSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         enrollment = self.get_object()
         try:
