@@ -30,42 +30,27 @@ import random
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from localservers import find_binary, free_port, redis_server, stop, wait_for_port  # noqa: E402 - needs ROOT first
+
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 
 
 # --- Processes -------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
 def say(message: str) -> None:
@@ -94,31 +79,10 @@ def peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
-def stop(proc: subprocess.Popen[Any], sig: int = signal.SIGTERM, timeout: float = 20) -> None:
-    if proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@contextlib.contextmanager
-def redis_server() -> Iterator[str]:
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="careerplan-bench-redis-")
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        stop(proc)
-        shutil.rmtree(workdir, ignore_errors=True)
+def bench_redis() -> contextlib.AbstractContextManager[str]:
+    """The run's private Redis; its errors are printed with the run's own output."""
+    binary = find_binary("redis-server") or "redis-server"
+    return redis_server(binary, "careerplan-bench-redis-", start_timeout=30)
 
 
 class SMTPSink:
@@ -387,7 +351,7 @@ def start_gunicorn(port: int, workers: int, log: Path, **env: str) -> subprocess
         cwd=ROOT,
         env={**os.environ, **env},
     )
-    wait_for_port(port)
+    wait_for_port(port, timeout=30)
     return proc
 
 
@@ -480,6 +444,22 @@ def scan_and_deliver(results: Results, label: str, broker: Any, workdir: Path, c
     say(f"{label}: scan {scan_seconds:.1f}s ({batches} batches), {sent} sent in {elapsed:.1f}s")
 
 
+def add_process_arguments(parser: argparse.ArgumentParser, out: Path) -> None:
+    """The options the benchmark and the soak share, so both start the same servers the same way."""
+    parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--celery-concurrency", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--out", type=Path, default=out)
+
+
+def require_postgres_and_wrk(parser: argparse.ArgumentParser, wrapper: str) -> None:
+    """Stop with a usage error, before anything is seeded, unless ``wrapper`` set up PostgreSQL and wrk."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        parser.error(f"run through {wrapper} (it starts PostgreSQL and sets DATABASE_URL)")
+    if not shutil.which("wrk"):
+        parser.error(f"wrk is not installed (Debian package wrk; {wrapper} installs it)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100_000)
@@ -488,22 +468,16 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--sample", type=int, default=200, help="distinct users the load cycles through")
     parser.add_argument("--email-users", type=int, default=10_000, help="users in the email delivery stage")
-    parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--celery-concurrency", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    add_process_arguments(parser, out=HERE / "RESULTS.md")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        parser.error("run through scripts/bench (it starts PostgreSQL and sets DATABASE_URL)")
-    if not shutil.which("wrk"):
-        parser.error("wrk is not installed (Debian package wrk; scripts/bench installs it)")
+    require_postgres_and_wrk(parser, "scripts/bench")
 
     began = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="careerplan-bench-"))
     results = Results(machine=machine_info())
     sink = SMTPSink()
     sink.controller.start()
-    with redis_server() as redis_url:
+    with bench_redis() as redis_url:
         os.environ.update(server_environment(redis_url, sink.port, token_minutes=240))
         results.settings = {
             "users": args.users,
@@ -741,5 +715,4 @@ def replace_soak_section(results_md: str, soak_md: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,22 +49,23 @@ if str(ROOT) not in sys.path:
 from benchmarks.run import (  # noqa: E402 - needs the checkout on sys.path first
     SMTPSink,
     Target,
+    add_process_arguments,
     api_targets,
+    bench_redis,
     check_once,
     children,
-    free_port,
     lua_table,
     machine_info,
     manage,
-    redis_server,
     replace_soak_section,
+    require_postgres_and_wrk,
     sample_users,
     server_environment,
     start_gunicorn,
     start_worker,
-    stop,
     web_targets,
 )
+from localservers import free_port, stop  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -353,20 +353,14 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=200, help="distinct users the load cycles through")
     parser.add_argument("--due-per-scan", type=int, default=200, help="users made due before each scan")
     parser.add_argument("--scan-every", type=float, default=30.0, help="seconds between scans")
-    parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--celery-concurrency", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--out", type=Path, default=HERE / "SOAK.md")
+    add_process_arguments(parser, out=HERE / "SOAK.md")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        parser.error("run through scripts/soak (it starts PostgreSQL and sets DATABASE_URL)")
-    if not shutil.which("wrk"):
-        parser.error("wrk is not installed (Debian package wrk; scripts/soak installs it)")
+    require_postgres_and_wrk(parser, "scripts/soak")
 
     workdir = Path(tempfile.mkdtemp(prefix="careerplan-soak-"))
     sink = SMTPSink()
     sink.controller.start()
-    with redis_server() as redis_url:
+    with bench_redis() as redis_url:
         os.environ.update(server_environment(redis_url, sink.port, token_minutes=args.minutes + 60))
         say(f"migrating, seeding {args.users} users")
         manage("migrate", "--noinput", "-v0")

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from localservers import NotListening, find_binary, free_port, scratch_dir, serving  # noqa: E402 - needs ROOT first
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync", "--no-first-run"]
 # (file name, path, signed in, whole page on desktop)
 SHOTS = [
@@ -42,22 +43,6 @@ MORE_SHOTS = [
 SCREEN_EMAIL = "dana@careerplan.localhost"
 # When the demo person finished each of their first milestones, in weeks ago.
 WEEKS_AGO = [9, 8, 8, 6, 5, 4, 3, 2, 1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"the app did not start on port {port}")
 
 
 def build_database() -> str:
@@ -109,38 +94,37 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--all", action="store_true", help="also the landing, quiz, plan, inbox and settings pages")
     args = parser.parse_args()
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
+    chromium = find_binary("chromium")
+    if chromium is None:
         raise SystemExit("chromium is missing: scripts/ensure-system-packages chromium:chromium")
 
-    workdir = Path(tempfile.mkdtemp(prefix="careerplan-screens-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "careerplan.settings",
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{workdir / 'screens.sqlite3'}",
-        "CELERY_BROKER_DIR": str(workdir / "broker"),
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-    }
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    session = build_database()
+    with scratch_dir("careerplan-screens-") as workdir:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "careerplan.settings",
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{workdir / 'screens.sqlite3'}",
+            "CELERY_BROKER_DIR": str(workdir / "broker"),
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+        }
+        os.environ.update(env)
+        session = build_database()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port)
-        take(chromium, f"http://127.0.0.1:{port}", session, args.out, SHOTS + (MORE_SHOTS if args.all else []))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+        port = free_port()
+        try:
+            with serving(
+                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                port,
+                start_timeout=30,
+                stop_timeout=10,
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            ):
+                take(chromium, f"http://127.0.0.1:{port}", session, args.out, SHOTS + (MORE_SHOTS if args.all else []))
+        except NotListening as error:
+            raise SystemExit(f"the app did not start on port {port}") from error
 
 
 def take(chromium: str, base: str, session: str, out: Path, shots: list[tuple[str, str, bool, bool]]) -> None:
