@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from tracker import progress, versions
 
-from .serializers import DashboardSerializer
+from .serializers.dashboard import DashboardSerializer
 
 
 class Dashboard(APIView):

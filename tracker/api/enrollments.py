@@ -17,7 +17,7 @@ from api.errors import Conflict, bad_request
 from tracker.models import Enrollment, EnrollmentStatus, Milestone
 from tracker.planning import plan_dates
 
-from .serializers import EnrollmentSerializer, EnrollmentUpdateSerializer, PlanSerializer, planned
+from .serializers.enrollments import EnrollmentSerializer, EnrollmentUpdateSerializer, PlanSerializer, planned
 
 
 class EnrollmentFilter(django_filters.FilterSet):

@@ -27,7 +27,7 @@ from accounts.models import User
 from api.pagination import PagePagination
 from tracker.models import CareerTrack, Category, Enrollment, LadderStep, Milestone, MilestoneProgress, Status
 
-from .serializers import ProgressSerializer, ProgressUpdateSerializer
+from .serializers.progress import ProgressSerializer, ProgressUpdateSerializer
 
 
 def progress_states(user: User) -> QuerySet[Milestone]:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from tracker.rolefit import Answers, rank_tracks
 
-from .serializers import FitSerializer, RoleFitAnswersSerializer, RoleFitSerializer
+from .serializers.rolefit import FitSerializer, RoleFitAnswersSerializer, RoleFitSerializer
 
 
 class RoleFit(APIView):

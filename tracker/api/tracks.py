@@ -17,7 +17,7 @@ from api.etags import ETagMixin, etag_of
 from tracker import versions
 from tracker.models import CareerTrack, LadderStep
 
-from .serializers import TrackDetailSerializer, TrackSerializer
+from .serializers.tracks import TrackDetailSerializer, TrackSerializer
 
 
 class TrackFilter(django_filters.FilterSet):

@@ -1,0 +1,1 @@
+"""One serializer module per resource of the tracker's API (the views are ``tracker/api/<resource>.py``)."""
