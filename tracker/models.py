@@ -75,20 +75,25 @@ class WorkProduct(models.TextChoices):
     INSIGHTS = "insights", "Insights and reports for decisions"
 
 
+def set_catalogue_flag(queryset: models.QuerySet[Any], field: str, value: bool) -> int:
+    """Set a boolean ``field`` of a catalogue queryset in one UPDATE; returns how many rows changed.
+
+    update() sends no post_save, so the catalogue's cache stamp is renewed
+    here; ``updated_at`` moves so that the API's incremental sync sees it.
+    """
+    changed = queryset.exclude(**{field: value}).update(**{field: value, "updated_at": timezone.now()})
+    if changed:
+        versions.catalogue_changed()
+    return changed
+
+
 class CareerTrackQuerySet(models.QuerySet["CareerTrack"]):
     def published(self) -> CareerTrackQuerySet:
         return self.filter(is_published=True)
 
     def set_published(self, published: bool) -> int:
-        """Publish or withdraw these tracks in one UPDATE; returns how many changed.
-
-        update() sends no post_save, so the catalogue's cache stamp is renewed
-        here; ``updated_at`` moves so that the API's incremental sync sees it.
-        """
-        changed = self.exclude(is_published=published).update(is_published=published, updated_at=timezone.now())
-        if changed:
-            versions.catalogue_changed()
-        return changed
+        """Publish or withdraw these tracks in one UPDATE; returns how many changed."""
+        return set_catalogue_flag(self, "is_published", published)
 
 
 class CareerTrackManager(models.Manager["CareerTrack"]):
@@ -218,15 +223,8 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
         return self.filter(is_active=True)
 
     def set_active(self, active: bool) -> int:
-        """Show or hide these milestones everywhere in one UPDATE; returns how many changed.
-
-        update() sends no post_save, so the catalogue's cache stamp is renewed
-        here; ``updated_at`` moves so that the API's incremental sync sees it.
-        """
-        changed = self.exclude(is_active=active).update(is_active=active, updated_at=timezone.now())
-        if changed:
-            versions.catalogue_changed()
-        return changed
+        """Show or hide these milestones everywhere in one UPDATE; returns how many changed."""
+        return set_catalogue_flag(self, "is_active", active)
 
     def prerequisite_edges(self) -> dict[int, list[int]]:
         """``{milestone id: [ids of its prerequisites]}`` for the milestones in this queryset, in one query.
