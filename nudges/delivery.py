@@ -31,8 +31,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from nudges.models import Channel, Delivery, DeliveryStatus, ReminderPreferences
-from tracker import versions
-from tracker.models import Enrollment, EnrollmentStatus
+from tracker.models import Enrollment
 
 from . import channels, rules
 from .rules import Nudge, UserState
@@ -324,11 +323,7 @@ def _complete_finished_tracks(celebrations: list[Nudge], now: datetime) -> None:
     """A completed track's enrollment becomes completed: its nudges stop."""
     finished = [int(n.period.split(":", 1)[1]) for n in celebrations if n.period.startswith("track:")]
     if finished:
-        completing = Enrollment.objects.filter(pk__in=finished, status=EnrollmentStatus.ACTIVE)
-        owners = list(completing.values_list("user_id", flat=True))
-        completing.update(status=EnrollmentStatus.COMPLETED, completed_at=now)
-        # update() sends no post_save: the owners' cached dashboards must show the new status.
-        versions.plans_changed(owners)
+        Enrollment.objects.filter(pk__in=finished).complete(now)
 
 
 def next_check_at(state: UserState, last_nudged_on: date | None, now: datetime) -> datetime:

@@ -452,6 +452,18 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
         """Enrollments a user still sees on the dashboard (not archived)."""
         return self.exclude(status=EnrollmentStatus.ARCHIVED)
 
+    def complete(self, now: datetime) -> int:
+        """Mark the active ones completed in one UPDATE (a finished track); returns how many changed.
+
+        update() sends no post_save, so the owners' plan stamps are renewed
+        here: their cached dashboards must show the new status.
+        """
+        completing = self.filter(status=EnrollmentStatus.ACTIVE)
+        owners = list(completing.values_list("user_id", flat=True))
+        changed = completing.update(status=EnrollmentStatus.COMPLETED, completed_at=now, updated_at=now)
+        versions.plans_changed(owners)
+        return changed
+
 
 class EnrollmentManager(models.Manager["Enrollment"]):
     def enroll(self, user: User, track: CareerTrack, target_date: date | None = None) -> tuple[Enrollment, bool]:
