@@ -61,3 +61,32 @@ def test_the_tasks_ack_late_and_requeue_when_the_worker_is_lost():
         task = app.tasks[name]
         assert task.acks_late
         assert task.reject_on_worker_lost
+
+
+@pytest.mark.django_db
+def test_the_migration_schedules_the_hourly_pruning_of_idempotency_keys():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="api.tasks.prune_idempotency_keys")
+    assert (task.interval.every, task.interval.period, task.enabled) == (1, "hours", True)
+
+
+def test_every_scheduled_task_name_is_registered_with_the_worker():
+    """Beat stores task names; a name the worker does not know would be dropped at every beat."""
+    app.loader.import_default_modules()
+    for name in ("nudges.tasks.scan_nudges", "api.tasks.prune_idempotency_keys"):
+        assert name in app.tasks
+
+
+def test_the_0_1_task_names_still_run_for_one_release(eager, plan, learner):
+    """Messages queued under tracker.tasks.* before the upgrade, and a beat schedule not yet migrated, still work."""
+    app.loader.import_default_modules()
+    legacy = {name for name in app.tasks if name.startswith("tracker.tasks.")}
+    assert legacy == {"tracker.tasks.scan_nudges", "tracker.tasks.send_nudge_batch", "tracker.tasks.celebrate"}
+    from nudges.models import ReminderPreferences
+
+    assert app.tasks["tracker.tasks.scan_nudges"].delay().get() == 1  # one batch: the learner's
+    # The batch ran (through the new send_nudge_batch): the learner's next look is scheduled.
+    assert ReminderPreferences.objects.get(user=learner).next_check_at is not None
+    # The 0.1 celebrate took (user_id, milestone_id); the alias hands the user on.
+    assert app.tasks["tracker.tasks.celebrate"].delay(learner.pk, plan.python.pk).successful()
