@@ -8,7 +8,7 @@ apps, so a script can use it before Django is set up.
 """
 
 from localservers.ports import NotListening, free_port, wait_for_port
-from localservers.processes import find_binary, redis_server, scratch_dir, serving, stop
+from localservers.processes import find_binary, redis_server, scratch_dir, serving, start_gunicorn, stop
 
 __all__ = [
     "NotListening",
@@ -17,6 +17,7 @@ __all__ = [
     "redis_server",
     "scratch_dir",
     "serving",
+    "start_gunicorn",
     "stop",
     "wait_for_port",
 ]

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from localservers.ports import HOST, free_port, wait_for_port
+from localservers.ports import HOST, NotListening, free_port, wait_for_port
 
 # Debian installs some servers in sbin, which an ordinary user's PATH may lack.
 SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
+
+# The project folder: gunicorn imports careerplan.wsgi from there.
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def find_binary(name: str) -> str | None:
@@ -25,19 +31,29 @@ def find_binary(name: str) -> str | None:
     return shutil.which(name) or shutil.which(name, path=SYSTEM_PATH)
 
 
-def stop(proc: subprocess.Popen[Any], timeout: float = 20.0) -> None:
+def stop(proc: subprocess.Popen[Any], timeout: float = 20.0, *, group: bool = False) -> None:
     """Ask ``proc`` to stop (SIGTERM) and wait for it; kill it after ``timeout`` seconds.
 
     A server that ignores SIGTERM must still not outlive its caller, holding
-    its port and the files in its scratch folder.
+    its port and the files in its scratch folder. With ``group``, for a
+    process started in a session of its own (``start_new_session=True``),
+    both signals go to its whole process group, so that the children it
+    forked (a Celery prefork worker's pool) are stopped, or killed, with it.
     """
     if proc.poll() is None:
-        proc.terminate()
+        _signal(proc, signal.SIGTERM, group)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal(proc, signal.SIGKILL, group)
             proc.wait()
+
+
+def _signal(proc: subprocess.Popen[Any], signum: int, group: bool) -> None:
+    if group:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
 
 
 @contextlib.contextmanager
@@ -82,6 +98,7 @@ def redis_server(
     binary: str,
     prefix: str,
     *,
+    port: int | None = None,
     start_timeout: float = 15.0,
     stop_timeout: float = 20.0,
     stderr: int | None = None,
@@ -92,9 +109,12 @@ def redis_server(
     It is thrown away afterwards, so nothing is written to disk (no RDB
     snapshots, no append-only file), and its folder is a scratch folder
     named with ``prefix``. Its standard output is dropped; its errors go to
-    ``stderr`` (the caller's own by default).
+    ``stderr`` (the caller's own by default). A given ``port`` is for a
+    Redis that is stopped and started again where its clients still expect
+    it (a test of an outage): each start is a new, empty server.
     """
-    port = free_port()
+    if port is None:
+        port = free_port()
     with scratch_dir(prefix) as workdir:
         options = ["--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", str(workdir)]
         with serving(
@@ -106,3 +126,50 @@ def redis_server(
             stderr=stderr,
         ):
             yield f"redis://{HOST}:{port}/0"
+
+
+def start_gunicorn(
+    port: int,
+    log: Path,
+    env: Mapping[str, str],
+    *,
+    workers: int = 1,
+    threads: int = 1,
+    log_level: str = "info",
+    options: Sequence[str] = (),
+    start_timeout: float = 15.0,
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving CareerPlan on ``port``, returned once it accepts connections; the caller stops it with ``stop``.
+
+    For the tests that need what Django's test client cannot give: several
+    processes on one database and one Redis, a server that lives through a
+    database restart or a Redis outage. It is the virtualenv's own gunicorn
+    (pinned in requirements.txt) with gthread workers, run from the project
+    folder with ``env`` as its whole environment; ``options`` are further
+    gunicorn flags. Its output is dropped and its errors written to ``log``.
+    One that does not come up within ``start_timeout`` seconds is stopped
+    here, and the NotListening raised names its log.
+    """
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "careerplan.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        log_level,
+        *options,
+    ]
+    with log.open("w") as errors:  # gunicorn writes to its own copy of the file
+        proc = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+    try:
+        wait_for_port(port, start_timeout)
+    except NotListening as error:
+        stop(proc)
+        raise NotListening(f"gunicorn did not start on {HOST}:{port}: see {log}") from error
+    return proc

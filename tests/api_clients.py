@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from tests.servers import free_port, wait_for_port
+from localservers import free_port, start_gunicorn, stop
 
 
 def client_for(user) -> APIClient:
@@ -65,7 +65,6 @@ class LiveAPI:
 
 @pytest.fixture(scope="session")
 def live_api(redis_server, tmp_path_factory) -> Iterator[LiveAPI]:
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")  # pinned in requirements.txt
     workdir = tmp_path_factory.mktemp("live-api")
     env = {
         **os.environ,
@@ -84,35 +83,20 @@ def live_api(redis_server, tmp_path_factory) -> Iterator[LiveAPI]:
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "loaddata", "careerplan", "-v0"], cwd=ROOT, env=env, check=True)
     ports = [free_port(), free_port()]
-    procs = [
-        subprocess.Popen(
-            [
-                gunicorn,
-                "careerplan.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-                "--worker-class",
-                "gthread",
-                "--log-level",
-                "error",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(workdir / f"gunicorn-{port}.log", "w"),  # noqa: SIM115
-        )
-        for port in ports
-    ]
+    servers: list[subprocess.Popen[bytes]] = []
     try:
         for port in ports:
-            wait_for_port(port, timeout=30)
+            servers.append(
+                start_gunicorn(
+                    port,
+                    workdir / f"gunicorn-{port}.log",
+                    env,
+                    threads=8,
+                    log_level="error",
+                    start_timeout=30,
+                )
+            )
         yield LiveAPI([f"http://127.0.0.1:{port}" for port in ports], redis_server)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=10)
+        for server in servers:
+            stop(server, timeout=10)

@@ -15,10 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 import localservers
-from localservers import find_binary, free_port, wait_for_port
-
-# What the suite's other server fixtures (tests/faults, tests/api_clients, ...) import from here.
-__all__ = ["free_port", "need_binary", "wait_for_port"]
+from localservers import find_binary, free_port
 
 
 def need_binary(name: str, package: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from careerplan.celery import app, ping
+from localservers import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,5 +57,4 @@ def test_a_worker_on_the_embedded_filesystem_broker_answers_inspect_ping(tmp_pat
         assert "fs-test@" in output, output
         assert "pong" in output
     finally:
-        worker.terminate()
-        worker.wait(timeout=20)
+        stop(worker, timeout=20)

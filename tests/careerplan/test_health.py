@@ -8,7 +8,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from careerplan.celery import app as celery_app
-from tests.servers import free_port
+from localservers import free_port
 
 
 @pytest.fixture

@@ -7,83 +7,68 @@ private PostgreSQL for the restart test, whatever DATABASE_URL the suite runs on
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, need_binary, wait_for_port
+import localservers
+from localservers import free_port, redis_server, scratch_dir, stop
+from localservers.ports import HOST
+from tests.servers import need_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def wait_for_port_closed(port: int, timeout: float = 15.0) -> None:
-    import socket
-
+    """Return once nothing accepts connections on ``port``: a stopped server is really gone."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with socket.create_connection((HOST, port), timeout=0.5):
                 time.sleep(0.05)
         except OSError:
             return
-    raise RuntimeError(f"127.0.0.1:{port} still listens after {timeout}s")
+    raise RuntimeError(f"{HOST}:{port} still listens after {timeout}s")
 
 
 class RedisProcess:
-    """A redis-server on a fixed free port that a test can stop and start again."""
+    """A private redis-server on a fixed free port that a test can stop and start again (empty each time)."""
 
     def __init__(self) -> None:
         self.binary = need_binary("redis-server", "redis-server")
         self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.workdir = tempfile.mkdtemp(prefix="careerplan-faults-redis-")
-        self.proc: subprocess.Popen | None = None
+        self.url = f"redis://{HOST}:{self.port}/0"
+        self.running = contextlib.ExitStack()
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                self.workdir,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        self.running.enter_context(
+            redis_server(
+                self.binary, "careerplan-faults-redis-", port=self.port, stop_timeout=10, stderr=subprocess.DEVNULL
+            )
         )
-        wait_for_port(self.port)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        self.proc = None
+        self.running.close()
         wait_for_port_closed(self.port)
 
 
 @pytest.fixture
 def private_redis() -> Iterator[RedisProcess]:
     server = RedisProcess()
-    server.start()
     try:
+        server.start()
         yield server
     finally:
         server.stop()
-        shutil.rmtree(server.workdir, ignore_errors=True)
 
 
 def postgres_bin() -> str | None:
@@ -95,12 +80,13 @@ class PostgresProcess:
     """A throw-away PostgreSQL (as scripts/with-postgres starts it) that a test can restart.
 
     initdb refuses to run as root, so as root the server runs as ``postgres``.
+    The data folder is the caller's, and removed by the caller.
     """
 
-    def __init__(self, bindir: str) -> None:
+    def __init__(self, bindir: str, datadir: Path) -> None:
         self.bindir = bindir
         self.port = free_port()
-        self.datadir = tempfile.mkdtemp(prefix="careerplan-faults-pg-")
+        self.datadir = str(datadir)
         self.as_owner: list[str] = []
         if os.geteuid() == 0:
             if subprocess.run(["id", "postgres"], capture_output=True).returncode:
@@ -155,7 +141,6 @@ class PostgresProcess:
             capture_output=True,
             timeout=60,
         )
-        shutil.rmtree(self.datadir, ignore_errors=True)
 
 
 @pytest.fixture
@@ -163,12 +148,13 @@ def private_postgres() -> Iterator[PostgresProcess]:
     bindir = postgres_bin()
     if bindir is None:
         pytest.skip("PostgreSQL is not installed (/usr/lib/postgresql/*/bin is absent; Debian package postgresql)")
-    server = PostgresProcess(bindir)
-    server.init()
-    try:
-        yield server
-    finally:
-        server.destroy()
+    with scratch_dir("careerplan-faults-pg-") as datadir:
+        server = PostgresProcess(bindir, datadir)
+        try:
+            server.init()
+            yield server
+        finally:
+            server.destroy()
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -179,40 +165,24 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def start_gunicorn(env: dict[str, str], log: Path, workers: int = 1, threads: int = 4) -> tuple[subprocess.Popen, str]:
-    """gunicorn serving the app on a free port; the process and its base URL."""
+def start_gunicorn(
+    env: dict[str, str], log: Path, workers: int = 1, threads: int = 4
+) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn serving the app on a free port, its workers given a minute per request; the process and its base URL."""
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "careerplan.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(log, "w"),  # noqa: SIM115 - closed with the process
+    server = localservers.start_gunicorn(
+        port,
+        log,
+        env,
+        workers=workers,
+        threads=threads,
+        log_level="warning",
+        options=["--timeout", "60"],
+        start_timeout=60,
     )
-    wait_for_port(port, timeout=60)
-    return proc, f"http://127.0.0.1:{port}"
+    return server, f"http://{HOST}:{port}"
 
 
-def stop_process(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn, killed if it has not stopped within 15 seconds."""
+    stop(proc, timeout=15)

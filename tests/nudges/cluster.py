@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from localservers import stop
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SETUP = """
@@ -63,15 +65,15 @@ class Cluster:
 
     def start(self, name: str, *args: str) -> subprocess.Popen:
         """A celery subprocess in its own session, so a kill reaches all its processes."""
-        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "careerplan", *args],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with (self.logs / f"{name}.log").open("ab") as log:  # the process writes to its own copy of the file
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "careerplan", *args],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.procs.append(proc)
         return proc
 
@@ -92,15 +94,9 @@ class Cluster:
         proc.wait(timeout=10)
 
     def stop_all(self) -> None:
+        """Stop every process still running, each with its whole group (a worker's pool too)."""
         for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+            stop(proc, timeout=15, group=True)
 
     def query(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.db, timeout=20) as conn:

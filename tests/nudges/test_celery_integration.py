@@ -120,9 +120,9 @@ def test_with_smtp_down_deliveries_are_retried_and_arrive_once_it_is_back(celery
 
 def test_progress_updates_never_depend_on_the_broker(settings, owner):
     """With Redis down, marking a level done still succeeds; nothing is queued that cannot be found later."""
+    from localservers import free_port
     from nudges import delivery
     from nudges import receivers as _receivers  # noqa: F401
-    from tests.servers import free_port
     from tracker.models import MilestoneProgress, Status
 
     plan = make_plan(owner, started=datetime.now(UTC) - timedelta(days=2))

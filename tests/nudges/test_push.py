@@ -128,7 +128,7 @@ def test_a_bad_request_is_permanent(fcm, owner):
 
 
 def test_an_unreachable_push_service_is_transient(settings, owner):
-    from tests.servers import free_port
+    from localservers import free_port
 
     settings.NUDGE_PUSH_SENDER = "fcm"
     settings.FCM_PROJECT_ID = "p"
