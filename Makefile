@@ -30,8 +30,17 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.run-installed
 
+# This checkout's own settings: .env.example on first use, plus a random
+# signing key made here, so no key is ever committed or shared between
+# checkouts. Phony, so an older .env without a key gets one too; once both
+# exist it changes nothing.
+.PHONY: .env
 .env:
-	cp .env.example .env
+	@test -f .env || cp .env.example .env
+	@grep -q '^DJANGO_SECRET_KEY=.' .env || { \
+	  { test -z "$$(tail -c 1 .env)" || echo; \
+	    echo "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; } >> .env; \
+	  echo "wrote a new random DJANGO_SECRET_KEY to .env"; }
 
 bootstrap: $(VENV)/.run-installed .env
 	$(PY) manage.py migrate --noinput

@@ -1,12 +1,15 @@
-"""Forms of the settings pages: profile and account deletion."""
+"""Forms of the settings pages (profile, account deletion) and of allauth's sign-up."""
 
 from __future__ import annotations
 
 import zoneinfo
 from typing import Any
 
+from allauth.account import forms as allauth_forms
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from .models import User
 
@@ -50,3 +53,19 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError("That is not your password.", code="wrong_password")
         return password
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up, which takes as long for an address that has an account as for a new one.
+
+    With ACCOUNT_PREVENT_ENUMERATION both get the same page and a mail (a
+    confirmation link, or "someone tried to sign up with your address"), but
+    only a new account hashes its password: hundreds of milliseconds that
+    would tell a stopwatch which addresses have accounts. A taken address
+    hashes it too, and throws the hash away.
+    """
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        if self.account_already_exists:
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)

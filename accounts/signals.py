@@ -1,23 +1,19 @@
-"""Receivers of django-allauth's account signals.
+"""Signals about a person's credentials and sign-ins, for the apps built on ``accounts``.
 
-A new password (changed while signed in, set, or reset from an emailed link)
-revokes every API refresh token of the person: whoever held the old password
-or a copied refresh token is signed out of the mobile app as well.
+``accounts`` imports none of those apps, so it tells them what happened and
+they react in their own ``receivers.py``. Signal objects only, here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from django.dispatch import Signal
 
-from allauth.account.signals import password_changed, password_reset, password_set
-from django.dispatch import receiver
+# The password hash of ``user`` changed (set, changed, reset, set by an admin
+# or ``changepassword``), not merely upgraded to a stronger hasher at sign-in.
+# Sent by ``User.save`` inside its transaction, after the person's API refresh
+# tokens and other web sessions were ended.
+credentials_changed = Signal()
 
-from .models import User
-
-
-@receiver(password_changed, dispatch_uid="accounts.revoke_tokens_on_password_changed")
-@receiver(password_set, dispatch_uid="accounts.revoke_tokens_on_password_set")
-@receiver(password_reset, dispatch_uid="accounts.revoke_tokens_on_password_reset")
-def revoke_api_tokens(sender: Any, user: User, **kwargs: Any) -> None:
-    """Revoke the person's refresh tokens once allauth has saved a new password."""
-    user.revoke_refresh_tokens()
+# ``user`` signed out of the API (``POST auth/logout/``); ``device_token`` is the
+# push token of the device they signed out on, or "" if the app named none.
+signed_out = Signal()

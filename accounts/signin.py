@@ -1,13 +1,19 @@
-"""allauth's sign-in and sign-up, kept working while Redis is down.
+"""Signing in on the web and in the admin: allauth's pages and the admin's, under the sign-in limits.
+
+Every password sign-in goes through accounts.signin_limits: allauth's through
+the adapter below (its own failed-login count, ``login_failed``, is left to
+second-factor codes), the admin's through ``AdminLoginForm`` (set on the admin
+site in careerplan.urls), the API's in accounts.api.views. The adapter also
+gives allauth the client's address as api.client_address reads it, so its rate
+limits tell apart the people behind a proxy.
 
 allauth counts its rate limits (ACCOUNT_RATE_LIMITS) in the default cache,
 Redis when REDIS_URL is set, and lets a cache error through: with Redis down
-every sign-in would be a 500. Like the API's throttles and lockout
-(api.throttling, accounts.api.lockout) these limits fail open: the
-password is still checked, only the brake on guessing is off until Redis is
-back. Two places count on sign-in: the view's ``rate_limit`` decorator
-(``login``), which runs before anything else, and the adapter's failed-login
-count (``login_failed``).
+every sign-in would be a 500. Like the API's throttles (api.throttling) and
+the sign-in limits these fail open: the password is still checked, only the
+brake on guessing is off until Redis is back. The one allauth limit on the
+sign-in page is the view's ``rate_limit`` decorator (``login``), which runs
+before anything else.
 
 Not covered: sign-up and the sign-in of an unverified address send a
 verification email, whose limit (``confirm_email``) allauth counts deep in
@@ -21,6 +27,9 @@ from typing import Any
 
 from allauth.account import views as allauth_views
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.decorators import method_decorator
@@ -28,18 +37,61 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from redis.exceptions import RedisError
 
+from api.client_address import client_address
+
+from .signin_limits import TOO_MANY_FAILURES, SignInAttempt
+
 logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth's adapter, whose failed-login count lets the attempt through while the cache is down."""
+    """allauth's adapter: password sign-ins under the sign-in limits, and the client's address read once for all."""
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # Replaces allauth's own failed-login count; allauth makes a new
+        # adapter per call, so the attempt is this sign-in's alone.
+        self.signin_attempt = SignInAttempt(request, _login_of(credentials))
+        if self.signin_attempt.begin() is not None:
+            raise self.validation_error("too_many_login_attempts")
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            self.signin_attempt.succeeded()
+        return user
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth's hook after a password reset, which proves the owner: their
+        # failures no longer hold the account (nor this address on it).
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        SignInAttempt(request, _login_of(credentials)).forget_account()
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        return client_address(request)
+
+
+def _login_of(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in form, under the same limits as every other sign-in."""
+
+    def clean(self) -> dict[str, Any]:
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (email and password) or self.request is None:
+            return super().clean()  # a field missing: no password is checked
+        attempt = SignInAttempt(self.request, email)
+        if attempt.begin() is not None:
+            raise ValidationError(TOO_MANY_FAILURES, code="too_many_attempts")
         try:
-            super().pre_authenticate(request, **credentials)
-        except RedisError:
-            logger.warning("sign-in: the cache is unreachable; the failed-login limit is skipped")
-            self._login_failed_rl_usage = None
+            cleaned = super().clean()
+        finally:
+            # A right password is no failure, even for an account the admin then
+            # turns away (not staff).
+            if self.user_cache is not None:
+                attempt.succeeded()
+        return cleaned
 
 
 class LoginView(allauth_views.LoginView):
@@ -48,7 +100,7 @@ class LoginView(allauth_views.LoginView):
     The limit is the outermost decorator of allauth's ``dispatch`` and touches
     the cache before the form is read, so when it fails nothing has happened
     yet and the undecorated view can run. A cache error once the form is read
-    is not retried (the adapter above handles the one expected there).
+    is not retried (the sign-in limits the adapter applies fail open by themselves).
     """
 
     form_read = False

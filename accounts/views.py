@@ -1,4 +1,4 @@
-"""The settings pages: profile, reminder preferences, export and deletion.
+"""The settings pages: profile, reminder preferences, export and deletion; and undoing an address change.
 
 Sign-up, log-in, email and password changes are django-allauth's views.
 """
@@ -16,9 +16,11 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import parts
+from .emails import CHANGE_UNDO_DAYS, EmailChangeUndo
 from .export import export_user_data
 from .forms import DeleteAccountForm, ProfileForm
 from .models import User
@@ -55,6 +57,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@never_cache  # Cache-Control: no-store, private: personal data stays out of shared and browser caches
 def export_data(request: HttpRequest) -> HttpResponse:
     """Everything CareerPlan holds about the user, as a JSON download."""
     payload = json.dumps(export_user_data(_user(request)), indent=2, ensure_ascii=False)
@@ -76,3 +79,21 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("tracker:home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def undo_email_change(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the "your sign-in address was changed" mail. GET: explain, change nothing. POST: put it back.
+
+    Works signed out (the link reached the old address, which is the proof);
+    opening it changes nothing, so a mail scanner following links undoes nothing.
+    """
+    undo = EmailChangeUndo.from_token(token)
+    context: dict[str, Any] = {"undo": undo, "undo_days": CHANGE_UNDO_DAYS}
+    if undo is None:
+        return render(request, "accounts/undo_email_change.html", {**context, "state": "invalid"}, status=400)
+    if request.method == "POST" and undo.apply():
+        if request.user.pk == undo.user_id:
+            logout(request)  # this browser too, at once (its session row is gone already)
+        return render(request, "accounts/undo_email_change.html", {**context, "state": "undone"})
+    return render(request, "accounts/undo_email_change.html", {**context, "state": undo.state()})

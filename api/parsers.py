@@ -1,4 +1,4 @@
-"""JSON bodies with a size limit, so an oversized body is a 413 and never read whole."""
+"""JSON bodies with a size limit and a nesting limit: an oversized body is a 413, a too-deep one a 400."""
 
 from __future__ import annotations
 
@@ -8,8 +8,15 @@ from typing import Any
 
 from django.conf import settings
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
+
+# No request body of this API nests more than a few levels (an object holding
+# a list at most); 32 leaves room for any future body. The limit is far below
+# Python's recursion limit (1,000), which json's decoder and every recursive
+# walk after it (serializers, the error shape) would otherwise hit: 3,000
+# levels of `[[[...]]]` fit in 6 KB.
+MAX_NESTING = 32
 
 
 class RequestTooLarge(APIException):
@@ -18,8 +25,28 @@ class RequestTooLarge(APIException):
     default_code = "request_too_large"
 
 
+def nested_too_deep() -> ParseError:
+    """The 400 for a body nested beyond ``MAX_NESTING`` (code ``parse_error``, like any unreadable body)."""
+    return ParseError(f"JSON parse error - nested more than {MAX_NESTING} levels deep.")
+
+
+def nesting_exceeds(data: Any, limit: int) -> bool:
+    """Whether parsed JSON ``data`` nests lists and objects more than ``limit`` levels deep.
+
+    Walked with a stack, not recursion, so the check itself cannot overflow.
+    """
+    stack = [(data, 1)] if isinstance(data, dict | list) else []
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 class LimitedJSONParser(JSONParser):
-    """DRF's JSON parser, refusing bodies over ``API_MAX_BODY_BYTES``.
+    """DRF's JSON parser, refusing bodies over ``API_MAX_BODY_BYTES`` or nested over ``MAX_NESTING``.
 
     DRF reads the raw stream, which bypasses Django's
     DATA_UPLOAD_MAX_MEMORY_SIZE check; reading one byte past the limit also
@@ -35,4 +62,11 @@ class LimitedJSONParser(JSONParser):
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
             raise RequestTooLarge()
-        return super().parse(io.BytesIO(raw), media_type, parser_context)
+        try:
+            data = super().parse(io.BytesIO(raw), media_type, parser_context)
+        except RecursionError:
+            # json's C decoder gives up near Python's recursion limit, before our own check can run.
+            raise nested_too_deep() from None
+        if nesting_exceeds(data, MAX_NESTING):
+            raise nested_too_deep()
+        return data

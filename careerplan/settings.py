@@ -4,7 +4,7 @@ Every setting that differs between a laptop and production comes from the
 environment (12-factor, read with django-environ). The defaults are the
 "embedded" ones `make run` uses: SQLite and a Celery broker on the file
 system, so a newcomer needs no server. A bad value fails at start-up with the
-variable's name, and with DEBUG off it refuses to start without a secret key.
+variable's name, and it refuses to start without a secret key (debug or not).
 Production runs careerplan.settings_production, which builds on this module.
 """
 
@@ -51,10 +51,14 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-_DEV_SECRET = "dev-only-insecure-key-change-me-0f6c1e2d"
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
+# No fallback, not even in debug: a key in the code is a key every clone knows.
+# `make` writes a random one into each checkout's .env on first use.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off (production).")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is required: in a checkout, `make .env` writes a random one into .env; "
+        "elsewhere set it to a new random value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -69,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
@@ -98,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff's second factor in front of the admin and their sessions (STAFF_REQUIRE_MFA).
+    "accounts.mfa.StaffSecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Every API POST with an Idempotency-Key: after authentication, so it knows the caller.
     "api.idempotency.IdempotencyMiddleware",
@@ -105,9 +112,15 @@ MIDDLEWARE = [
     "careerplan.outage.DatabaseUnavailableMiddleware",
 ]
 
+# One backend, so every password sign-in (allauth's, which passes email=, the
+# admin's and simplejwt's) costs exactly one password hash, found or not:
+# ModelBackend looks the account up by USERNAME_FIELD (the email, without
+# regard to case) and hashes the password anyway when there is none. A second
+# backend would hash again after every failure, making a wrong password twice
+# as slow as a right one. allauth's own backend adds nothing here: the login is
+# the user's email, and an address not yet verified must not sign in.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "careerplan.urls"
@@ -279,8 +292,45 @@ NUDGE_CLAIM_TIMEOUT = env_int("NUDGE_CLAIM_TIMEOUT", default=600)
 # timeout, past which Redis would re-deliver the waiting task in a loop.
 NUDGE_RETRY_MAX_DELAY = env_int("NUDGE_RETRY_MAX_DELAY", default=600)
 NUDGE_MAX_RETRIES = env_int("NUDGE_MAX_RETRIES", default=8)
+# Days an email's one-click unsubscribe link works on its own (nudges.unsubscribe);
+# an older one shows a page that lets the person, signed in, stop the reminders.
+NUDGE_UNSUBSCRIBE_LINK_DAYS = env_int("NUDGE_UNSUBSCRIBE_LINK_DAYS", default=60)
+if NUDGE_UNSUBSCRIBE_LINK_DAYS < 1:
+    raise ImproperlyConfigured(f"NUDGE_UNSUBSCRIBE_LINK_DAYS={NUDGE_UNSUBSCRIBE_LINK_DAYS}: use at least 1.")
 # Absolute links in email (unsubscribe, the app) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Client addresses and sign-in limits -----------------------------------
+# Proxies in front of the app (load balancer, CDN) that each append to
+# X-Forwarded-For: the client is the entry this many places from the right, and
+# 0 trusts no header (the socket's address). The one setting for everything
+# that tells clients apart by address: api.client_address, which the API's
+# throttles, allauth's rate limits and the sign-in limits read, and DRF's
+# NUM_PROXIES and allauth's ALLAUTH_TRUSTED_PROXY_COUNT below. It was called
+# API_NUM_PROXIES, which is still read.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=env_int("API_NUM_PROXIES", default=0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} cannot be negative.")
+# Failed sign-ins (web, admin and the API's auth/token/ alike; accounts.signin_limits)
+# allowed in a window of SIGNIN_FAILURE_WINDOW seconds: per address and account,
+# per account from every address (more, so that no one address can lock an
+# account), per address over every account (generous: many people share a
+# carrier's or an office's address). The next attempt is refused, 429 with
+# Retry-After in the API, until the window ends. The first two were
+# API_LOGIN_FAILURE_LIMIT and API_LOGIN_FAILURE_WINDOW, which are still read.
+SIGNIN_FAILURE_WINDOW = env_int("SIGNIN_FAILURE_WINDOW", default=env_int("API_LOGIN_FAILURE_WINDOW", default=900))
+SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT = env_int(
+    "SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT", default=env_int("API_LOGIN_FAILURE_LIMIT", default=5)
+)
+SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", default=20)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", default=100)
+if min(SIGNIN_FAILURE_WINDOW, SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT) < 1:
+    raise ImproperlyConfigured("SIGNIN_FAILURE_WINDOW and SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT must be at least 1.")
+if not SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT < SIGNIN_FAILURES_PER_ACCOUNT <= SIGNIN_FAILURES_PER_ADDRESS:
+    raise ImproperlyConfigured(
+        "Sign-in limits must grow: SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT < SIGNIN_FAILURES_PER_ACCOUNT"
+        " <= SIGNIN_FAILURES_PER_ADDRESS, or one address could lock an account for everyone."
+    )
 
 # --- Accounts (django-allauth) ---------------------------------------------
 # The user has no username: email is the login.
@@ -292,14 +342,27 @@ ACCOUNT_UNIQUE_EMAIL = True
 # One address per account; changing it goes through verification of the new one.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Changing (or removing) the address asks for the password again, within
+# ACCOUNT_REAUTHENTICATION_TIMEOUT (5 minutes); once confirmed, the old address
+# is told, with a link that puts it back (accounts.emails).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Sign-up answers the same for a taken address as for a new one (the mail says
+# which); accounts.forms.SignupForm makes it take as long too.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Verification mail goes through EMAIL_BACKEND: the console in development.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CareerPlan] "
 # Throttles on the costly or guessable actions (allauth counts them in the cache;
-# sign-in skips them while Redis is down: accounts.signin).
-ACCOUNT_ADAPTER = "accounts.signin.AccountAdapter"
+# sign-in skips them while Redis is down: accounts.signin). Failed passwords are
+# counted by the sign-in limits above, not by allauth's "login_failed", which
+# its adapter (accounts.signin) no longer consults for passwords: allauth
+# counts only second-factor codes under it, per account.
+# accounts.signin.AccountAdapter, with the rules for confirming and changing an address added.
+ACCOUNT_ADAPTER = "accounts.emails.EmailAddressAdapter"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("ACCOUNT_RATE_LIMIT_LOGIN", default="30/m/ip"),
-    "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="5/5m/key"),
     "signup": env.str("ACCOUNT_RATE_LIMIT_SIGNUP", default="20/m/ip"),
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -308,6 +371,14 @@ ACCOUNT_RATE_LIMITS = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "tracker:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "tracker:home"
+
+# --- Second factor (allauth.mfa) --------------------------------------------
+# Staff can add an authenticator app (TOTP) with recovery codes, under
+# /accounts/2fa/; accounts.mfa keeps the admin behind it and, with
+# STAFF_REQUIRE_MFA, sends staff without one to set it up before the admin opens.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "CareerPlan"
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", default=False)
 
 # --- REST framework -------------------------------------------------------
 # The mobile app's API (/api/v1/): JWT first, so a request without credentials
@@ -337,17 +408,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
-        "auth": env.str("API_THROTTLE_AUTH", default="20/min"),
+        # register/ and token/, per client address: generous, since many
+        # people share one address (failed passwords have their own limits).
+        "auth": env.str("API_THROTTLE_AUTH", default="60/min"),
+        # token/refresh/ and logout/, per refresh token, not per address.
+        "refresh": env.str("API_THROTTLE_REFRESH", default="30/min"),
     },
-    # Proxies in front of the app: the client address for throttles is read
-    # from X-Forwarded-For only this many hops deep (0: the socket's address).
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", default=0),
+    # Our throttles read the address from api.client_address; this is for DRF's own code.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-# Failed logins on /api/v1/auth/token/ allowed per address and per email in a
-# window; the next attempt gets 429 with Retry-After until the window ends.
-API_LOGIN_FAILURE_LIMIT = env_int("API_LOGIN_FAILURE_LIMIT", default=5)
-API_LOGIN_FAILURE_WINDOW = env_int("API_LOGIN_FAILURE_WINDOW", default=900)
 # A retried POST with the same Idempotency-Key replays the first answer for
 # this many hours (then a beat task forgets the key); a key whose request died
 # before answering is free again after this many seconds.
@@ -360,13 +430,21 @@ API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", default=256 * 1024)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", default=30)),
-    # Each refresh hands out a new refresh token and revokes the one used.
+    # Each refresh hands out a new refresh token and revokes the one used; a
+    # used one presented again revokes its whole family (accounts/api/tokens.py).
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
-    "TOKEN_REFRESH_SERIALIZER": "accounts.api.serializers.TokenRefreshSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "accounts.api.tokens.TokenRefreshSerializer",
+    # Refuses an account whose address is not confirmed yet (403 email_not_verified).
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.api.serializers.TokenObtainSerializer",
 }
+
+# A used refresh token presented again revokes its whole sign-in (its family),
+# except within this many seconds of its rotation: an app refreshing twice at
+# once is refused, not signed out (accounts/api/tokens.py). 0 is strict.
+JWT_REFRESH_REUSE_GRACE_SECONDS = env_int("JWT_REFRESH_REUSE_GRACE_SECONDS", default=10)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CareerPlan API",

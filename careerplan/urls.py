@@ -6,6 +6,9 @@ from django.urls import include, path
 from accounts import signin
 from careerplan import health
 
+# The admin's sign-in counts failed passwords with every other sign-in (accounts.signin_limits).
+admin.site.login_form = signin.AdminLoginForm
+
 urlpatterns = [
     # For load balancers: no login, no throttle, no trailing slash (the usual probe paths).
     path("healthz", health.healthz, name="healthz"),

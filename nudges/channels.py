@@ -94,7 +94,8 @@ def notification_for(delivery: Delivery) -> Notification:
 
 def email_message(delivery: Delivery, user: User) -> EmailMultiAlternatives:
     """The nudge as a message: subject, text and HTML from ``email/<rule>/``, with one-click unsubscribe."""
-    link = unsubscribe_url(user, Channel.EMAIL)
+    # Bound to the address this mail goes to: it stops working once the account's email changes.
+    link = unsubscribe_url(user, Channel.EMAIL, address=user.email)
     context: dict[str, Any] = {
         **delivery.payload,
         "name": user.name,

@@ -430,7 +430,9 @@ def process_users(user_ids: list[int], now: datetime | None = None, *, celebrati
     and the users' day and next check are left as they are.
     """
     now = now or timezone.now()
-    users = list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
+    # Checked again here, not only by the scan: a celebration or a retry
+    # names its user directly, and an address may have changed since.
+    users = list(User.objects.reachable().filter(pk__in=user_ids).order_by("pk"))
     if not users:
         return Outcome()
     plans = plan_batch(users, preferences_for(users), now)

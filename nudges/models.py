@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -82,14 +82,50 @@ class Platform(models.TextChoices):
     WEB = "web", "Web"
 
 
+class DeviceTaken(Exception):
+    """The push token is registered to another account (the API answers 409 ``device_taken``, naming nobody)."""
+
+    http_status = 409
+    error_code = "device_taken"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This device is registered to another account. Sign out of that account in the app, then try again."
+        )
+
+
+class DeviceManager(models.Manager["Device"]):
+    def register(self, user: User, token: str, platform: str) -> tuple[Device, bool]:
+        """Register ``token`` for ``user``: the device, and whether it is new. Again, it only updates the platform.
+
+        A token registered to another account stays there (``DeviceTaken``):
+        it moves only after that account signed out on the phone naming it,
+        or changed its password, both of which delete the device. Otherwise
+        anyone who learnt a token could take the person's nudges.
+        """
+        try:
+            with transaction.atomic():
+                device, created = self.get_or_create(token=token, defaults={"user": user, "platform": platform})
+        except IntegrityError:  # a concurrent registration of the same token won the insert
+            device, created = self.get(token=token), False
+        if device.user_id != user.pk:
+            raise DeviceTaken
+        if not created:
+            device.platform = platform
+            device.save(update_fields=["platform", "last_seen_at"])
+        return device, created
+
+
 class Device(models.Model):
-    """A push token the mobile app registered. Registering it again is a no-op."""
+    """A push token the mobile app registered, which belongs to one account until it signs out there."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
     platform = models.CharField(max_length=10, choices=Platform.choices)
     token = models.CharField(max_length=512, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
+
+    objects = DeviceManager()
 
     class Meta:
         db_table = "tracker_device"

@@ -1,4 +1,9 @@
-"""Celebrations: a progress change, once committed, enqueues a check for a completed level or track."""
+"""Reactions to the other apps' signals.
+
+Celebrations: a progress change, once committed, enqueues a check for a
+completed level or track. Push devices: signing out on a device forgets it,
+and a new password forgets them all.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
+from accounts.signals import credentials_changed, signed_out
 from tracker.models import Status
 from tracker.signals import progress_changed
 
-from .models import ReminderPreferences
+from .models import Device, ReminderPreferences
 from .tasks import celebrate
 
 logger = logging.getLogger(__name__)
@@ -42,3 +48,16 @@ def enqueue_celebration(user_id: int) -> None:
             celebrate.apply_async((user_id,), retry=False, connection=connection)
     except Exception:  # any broker error: the next scan picks it up
         logger.warning("could not enqueue the celebration of user %s; the next scan will", user_id, exc_info=True)
+
+
+@receiver(signed_out, dispatch_uid="nudges.forget_the_device_signed_out_on")
+def forget_the_device_signed_out_on(sender: Any, user: Any, device_token: str = "", **kwargs: Any) -> None:
+    """The app signed out naming its push token: no more nudges there, and the token is free for the next account."""
+    if device_token:
+        Device.objects.filter(user=user, token=device_token).delete()
+
+
+@receiver(credentials_changed, dispatch_uid="nudges.forget_devices_on_new_password")
+def forget_devices_on_new_password(sender: Any, user: Any, **kwargs: Any) -> None:
+    """A new password signs the person out of every app, so every device stops getting pushes (and is free)."""
+    Device.objects.filter(user=user).delete()

@@ -29,8 +29,11 @@ def due_user_ids(now: datetime) -> Iterator[int]:
         reminder_preferences__enabled=True, reminder_preferences__next_check_at__isnull=True
     )
     due = Q(reminder_preferences__enabled=True, reminder_preferences__next_check_at__lte=now)
+    # reachable(): active, with a confirmed address (an EXISTS on the
+    # emailaddress (user_id, email) index, in this same query).
     users = (
-        User.objects.filter(is_active=True, enrollments__status=EnrollmentStatus.ACTIVE)
+        User.objects.reachable()
+        .filter(enrollments__status=EnrollmentStatus.ACTIVE)
         .filter(never_checked | due)
         .values_list("pk", flat=True)
         .distinct()

@@ -1,6 +1,7 @@
 """factory_boy factories shared by every test module."""
 
 import factory
+from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
@@ -28,6 +29,14 @@ class UserFactory(DjangoModelFactory):
     display_name = factory.Faker("name")
     timezone = "UTC"
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def email_verified(user, create, verified, **kwargs):
+        """A confirmed primary address, as a finished sign-up leaves; ``email_verified=False``: not confirmed yet."""
+        if create:
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email.lower(), defaults={"primary": True, "verified": verified is not False}
+            )
 
 
 class CareerTrackFactory(DjangoModelFactory):

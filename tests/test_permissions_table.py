@@ -24,10 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -45,9 +46,10 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.emails import EmailChangeUndo
 from nudges.models import Delivery, Device, Notification
 from nudges.unsubscribe import make_token
-from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
+from tests.factories import PASSWORD, CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
 from tracker.models import Enrollment, MilestoneProgress, ProgressEvent
 
 ANONYMOUS, OWNER, OTHER, EDITOR, STAFF = "anonymous", "owner", "other", "editor", "staff"
@@ -121,8 +123,7 @@ def world(db, owner, other) -> World:
     progress.save()
     notification = Notification.objects.create(user=owner, rule="digest", title="Your week")
     device = Device.objects.create(user=owner, platform="ios", token=DEVICE_TOKEN)
-    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
-    refresh = RefreshToken.for_user(owner)
+    refresh = RefreshToken.for_user(owner)  # the owner's confirmed EmailAddress comes from the factory
     refresh.blacklist()
     interval = IntervalSchedule.objects.create(every=15, period=IntervalSchedule.MINUTES)
     objects = {
@@ -144,6 +145,10 @@ def world(db, owner, other) -> World:
         Delivery: Delivery.objects.create(user=owner, rule="digest", period="2026-W01", channel="email"),
         Notification: notification,
         Device: device,
+        # Recovery codes alone: the owner has no authenticator app, so nothing asks them for a code.
+        Authenticator: Authenticator.objects.create(
+            user=owner, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00" * 20, "used_mask": 0}
+        ),
     }
     return World(
         users={ANONYMOUS: None, OWNER: owner, OTHER: other, EDITOR: editor, STAFF: support, SUPERUSER: superuser},
@@ -199,6 +204,10 @@ def api_owner_only(outcome: Any) -> dict[str, Any]:
     return owner_only(outcome, anonymous=UNAUTHORISED)
 
 
+def undo_token(world: World) -> str:
+    return EmailChangeUndo(world.owner.pk, "old-address@example.com", world.owner.email).token()
+
+
 def plan_url(suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/plans/{w.plan.pk}/{suffix}"
 
@@ -234,6 +243,11 @@ WEB: dict[str, list[Check]] = {
     "/settings/": [Check(signed_in(OK))],
     "/settings/export/": [Check(signed_in(OK))],
     "/settings/delete/": [Check(signed_in(OK))],
+    # From the mail to the old address after a change: the signed token is the credential; opening it changes nothing.
+    "/settings/email/undo/<str:token>/": [
+        Check(everyone(OK), url=lambda w: f"/settings/email/undo/{undo_token(w)}/"),
+        Check(everyone(400), url=lambda w: f"/settings/email/undo/{undo_token(w)[:-1]}x/"),
+    ],
     # --- the owner's plan; an archived plan is gone, for its owner too.
     # Changes take a POST: a GET is refused before anyone's plan is looked up.
     "/plans/<int:pk>/": [
@@ -294,10 +308,27 @@ WEB: dict[str, list[Check]] = {
     r"/accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": [
         Check(everyone(OK), url=lambda w: "/accounts/password/reset/key/1-guessed-key/"),
     ],
+    # --- allauth.mfa: staff's second factor (accounts.mfa); a 404 to anyone else without one
+    "/accounts/2fa/": [Check({**signed_in(NOT_FOUND), EDITOR: OK, STAFF: OK, SUPERUSER: OK})],
+    # A step of signing in: with none under way, back to the login (or on, when signed in already).
+    "/accounts/2fa/authenticate/": [Check(signed_in(REDIRECT), after_login=None)],
+    # Asks whoever has an authenticator (the owner's recovery codes) for a code; sends anyone else on.
+    "/accounts/2fa/reauthenticate/": [Check({**signed_in(REDIRECT), OWNER: OK})],
+    # Staff type their password again first.
+    "/accounts/2fa/totp/activate/": [
+        Check({**signed_in(NOT_FOUND), EDITOR: REDIRECT, STAFF: REDIRECT, SUPERUSER: REDIRECT})
+    ],
+    "/accounts/2fa/totp/deactivate/": [Check(signed_in(NOT_FOUND))],
+    "/accounts/2fa/recovery-codes/": [Check(signed_in(NOT_FOUND))],
+    "/accounts/2fa/recovery-codes/generate/": [
+        Check({**signed_in(NOT_FOUND), EDITOR: REDIRECT, STAFF: REDIRECT, SUPERUSER: REDIRECT})
+    ],
+    "/accounts/2fa/recovery-codes/download/": [Check(signed_in(NOT_FOUND))],
 }
 
 API: dict[str, list[Check]] = {
     "/api/v1/auth/register/": [Check(everyone(400), "post", api=True)],
+    "/api/v1/auth/verify-email/resend/": [Check(everyone(400), "post", api=True)],
     "/api/v1/auth/token/": [Check(everyone(400), "post", api=True)],
     "/api/v1/auth/token/refresh/": [Check(everyone(400), "post", api=True)],
     "/api/v1/auth/logout/": [Check(everyone(400), "post", api=True)],
@@ -305,7 +336,8 @@ API: dict[str, list[Check]] = {
     "/api/v1/me/": [
         Check(api(OK), api=True),
         Check(api(OK), "patch", api=True),
-        Check(api(204), "delete", api=True),  # erases the caller's own account
+        Check(api(400), "delete", api=True),  # no password: nothing is erased
+        Check(api(204), "delete", api=True, data={"password": PASSWORD}),  # erases the caller's own account
     ],
     "/api/v1/me/export/": [Check(api(OK), api=True)],
     "/api/v1/tracks/": [Check(everyone(OK), api=True)],
@@ -384,7 +416,7 @@ ADMIN_SITE: dict[str, list[Check]] = {
         Check(staff_only(REDIRECT), url=lambda w: view_on_site_url(w)),
     ],
     # An app's index lists only what the person may see; an app with nothing for them is a 404.
-    r"/admin/^(?P<app_label>auth|account|token_blacklist|django_celery_beat|accounts|tracker|nudges)/$": [
+    r"/admin/^(?P<app_label>auth|account|mfa|token_blacklist|django_celery_beat|accounts|tracker|nudges)/$": [
         Check(staff_only(OK), url=lambda w: "/admin/tracker/"),
         Check(staff_only(NOT_FOUND, staff=OK, superuser=OK), url=lambda w: "/admin/accounts/"),
         Check(staff_only(NOT_FOUND, superuser=OK), url=lambda w: "/admin/auth/"),
@@ -429,6 +461,8 @@ ADMIN_ACCESS: dict[str, dict[str, set[str]]] = {
     "nudges.delivery": {SUPERUSER: {VIEW}},
     "nudges.notification": {SUPERUSER: {VIEW}},
     "nudges.device": {SUPERUSER: {VIEW}},
+    # allauth.mfa's: a superuser removes the authenticator of someone who lost theirs.
+    "mfa.authenticator": {SUPERUSER: ALL},
 }
 
 
@@ -580,7 +614,8 @@ def test_each_principal_gets_the_expected_outcome_and_nothing_of_the_owners(worl
             if got != check.expect[principal]:
                 failures.append(f"{request}: {got!r}, expected {check.expect[principal]!r}")
             login = login_redirect_for(url if check.after_login == THE_URL_ASKED_FOR else check.after_login)
-            if got == LOGIN and response["Location"] != login:
+            # Compared decoded: allauth's reauthentication sends ?next=%2F..., Django's ?next=/...
+            if got == LOGIN and unquote(response["Location"]) != unquote(login):
                 failures.append(f"{request}: sent to {response['Location']}, expected {login}")
             if check.api and got == NOT_FOUND and response.json() != API_NOT_FOUND:
                 failures.append(f"{request}: 404 says {response.json()!r}, expected {API_NOT_FOUND!r}")

@@ -222,6 +222,16 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
     def active(self) -> MilestoneQuerySet:
         return self.filter(is_active=True)
 
+    def on_published_ladders(self) -> MilestoneQuerySet:
+        """Milestones a person may see: active, on a visible ladder step of a published track.
+
+        A milestone only on draft tracks, on no track, or hidden by an editor
+        is not among them, whoever asks. A subquery, not a join, so a
+        milestone on several tracks comes once.
+        """
+        steps = LadderStep.objects.visible().filter(track__in=CareerTrack.objects.published())
+        return self.active().filter(pk__in=steps.values("milestone_id"))
+
     def set_active(self, active: bool) -> int:
         """Show or hide these milestones everywhere in one UPDATE; returns how many changed."""
         return set_catalogue_flag(self, "is_active", active)

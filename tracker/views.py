@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -224,6 +225,7 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_control(no_store=True, private=True)  # a person's progress: no proxy or browser cache keeps it
 def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
     """A plan shared read-only by its owner: the track and progress, never the email."""
     enrollment = get_object_or_404(Enrollment.objects.current().select_related("track", "user"), share_token=token)

@@ -4,31 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account import app_settings as allauth_settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework_simplejwt import serializers as jwt_serializers
-from rest_framework_simplejwt.exceptions import InvalidToken
-from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.utils import datetime_from_epoch
+from rest_framework_simplejwt.tokens import Token
 
-from accounts import parts
-from accounts.models import User, validate_timezone
+from accounts import emails, parts
+from accounts.models import User, validate_display_name, validate_timezone
+
+EMAIL_NOT_VERIFIED = (
+    "Confirm your email address first: follow the link we sent to it, "
+    "or ask for a new one with POST auth/verify-email/resend/."
+)
 
 
-class RegisterSerializer(serializers.Serializer[User]):
+class RegisterSerializer(serializers.Serializer[Any]):
+    """A sign-up; whether the address is free is not the serializer's to say (``accounts.emails.register``)."""
+
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
-    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    display_name = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, validators=[validate_display_name]
+    )
     timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
 
     def validate_email(self, value: str) -> str:
-        value = User.objects.normalize_email(value).lower()
-        if User.objects.filter(email__iexact=value).exists():
-            raise serializers.ValidationError("An account with this email address already exists.")
-        return value
+        return emails.normalize(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(email=attrs["email"], display_name=attrs.get("display_name", ""))
@@ -38,66 +43,47 @@ class RegisterSerializer(serializers.Serializer[User]):
             raise serializers.ValidationError({"password": exc.messages}) from exc
         return attrs
 
-    def create(self, validated_data: dict[str, Any]) -> User:
-        try:
-            with transaction.atomic():
-                return User.objects.create_user(**validated_data)
-        except IntegrityError:  # a concurrent registration of the same address
-            raise serializers.ValidationError(
-                {"email": ["An account with this email address already exists."]}
-            ) from None
+
+class RegistrationAcceptedSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    message = serializers.CharField()
+
+
+class ConfirmationRequestSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+
+
+class TokenObtainSerializer(jwt_serializers.TokenObtainPairSerializer):
+    """simplejwt's email and password sign-in, refused (403 ``email_not_verified``) until the address is confirmed.
+
+    As the web's sign-in does while ACCOUNT_EMAIL_VERIFICATION is
+    ``mandatory`` (the default). simplejwt asks for the token only once the
+    password is right (so the refusal tells nothing to whoever does not know
+    it), and the refusal comes before any token exists.
+    """
+
+    @classmethod
+    def get_token(cls, user: Any) -> Token:
+        mandatory = allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
+        if mandatory and not (isinstance(user, User) and user.has_verified_email):
+            raise PermissionDenied(EMAIL_NOT_VERIFIED, code="email_not_verified")
+        return super().get_token(user)
+
+
+class DeleteAccountSerializer(serializers.Serializer[Any]):
+    """The password that confirms ``DELETE me/``, as the web's delete page asks for it."""
+
+    password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+
+    def validate_password(self, value: str) -> str:
+        if not self.context["user"].check_password(value):
+            raise serializers.ValidationError("That is not your password.", code="wrong_password")
+        return value
 
 
 class TokenPairSerializer(serializers.Serializer[Any]):
     access = serializers.CharField()
     refresh = serializers.CharField()
-
-
-class RegisteredSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    email = serializers.EmailField()
-    access = serializers.CharField()
-    refresh = serializers.CharField()
-
-
-class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
-    """simplejwt's refresh with rotation, made safe against concurrent use of one token.
-
-    Stock simplejwt checks the blacklist, then blacklists with get_or_create:
-    two requests with the same token can both pass the check. Here the token
-    is revoked by inserting its BlacklistedToken row, whose one-to-one unique
-    constraint lets exactly one request win; the losers get 401.
-    """
-
-    refresh = serializers.CharField()
-    access = serializers.CharField(read_only=True)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        refresh = self.token_class(attrs["refresh"])  # signature, expiry and the blacklist
-        user = User.objects.filter(pk=refresh.payload.get(api_settings.USER_ID_CLAIM, 0)).first()
-        if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
-            raise InvalidToken("No active account found for the given token.")
-        try:
-            with transaction.atomic():
-                outstanding, _ = OutstandingToken.objects.get_or_create(
-                    jti=refresh[api_settings.JTI_CLAIM],
-                    defaults={
-                        "user": user,
-                        "token": str(refresh),
-                        "created_at": refresh.current_time,
-                        "expires_at": datetime_from_epoch(refresh["exp"]),
-                    },
-                )
-                BlacklistedToken.objects.create(token=outstanding)
-        except IntegrityError:
-            raise InvalidToken("Token is blacklisted") from None
-        data = {"access": str(refresh.access_token)}
-        refresh.set_jti()
-        refresh.set_exp()
-        refresh.set_iat()
-        refresh.outstand()
-        data["refresh"] = str(refresh)
-        return data
 
 
 class RefreshTokenSerializer(serializers.Serializer[Any]):

@@ -1,10 +1,9 @@
-"""Push devices: the app registers its token after sign-in and removes it at sign-out."""
+"""Push devices: the app registers its token after sign-in and names it when signing out."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -17,7 +16,7 @@ from .serializers import DeviceSerializer
 
 
 class DeviceRegister(generics.CreateAPIView[Device]):
-    """Register a push token. The same token again is a no-op (200); a token seen on another account moves here."""
+    """Register a push token. The same token again is a no-op (200); one registered to another account is a 409."""
 
     serializer_class = DeviceSerializer
 
@@ -25,16 +24,11 @@ class DeviceRegister(generics.CreateAPIView[Device]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, platform = serializer.validated_data["token"], serializer.validated_data["platform"]
-        try:
-            # A phone handed to someone else re-registers under the new account:
-            # the token belongs to whoever signed in last.
-            with transaction.atomic():
-                device, created = Device.objects.update_or_create(  # type: ignore[misc]
-                    token=token, defaults={"user": request.user, "platform": platform}
-                )
-        except IntegrityError:  # a concurrent registration of the same token won the insert
-            device, created = Device.objects.get(token=token), False
+        device, created = Device.objects.register(
+            request.user,  # type: ignore[arg-type]
+            serializer.validated_data["token"],
+            serializer.validated_data["platform"],
+        )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(DeviceSerializer(device).data, status=code)
 

@@ -9,17 +9,9 @@ import requests
 pytestmark = pytest.mark.redis
 
 
-def register(base: str, email: str) -> dict:
-    response = requests.post(
-        f"{base}/api/v1/auth/register/", json={"email": email, "password": "a long passphrase 42"}, timeout=30
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 def test_sixteen_concurrent_refreshes_of_one_token_give_exactly_one_success(live_api):
     live_api.reset_counters()
-    refresh = register(live_api.url, "racer@example.com")["refresh"]
+    refresh = live_api.sign_up("racer@example.com", "a long passphrase 42")["refresh"]
     barrier = Barrier(16)
 
     def attempt(n: int) -> int:
@@ -34,7 +26,7 @@ def test_sixteen_concurrent_refreshes_of_one_token_give_exactly_one_success(live
 
 def test_failed_logins_over_the_limit_spread_over_two_processes_are_429(live_api):
     live_api.reset_counters()
-    register(live_api.url, "target@example.com")
+    live_api.sign_up("target@example.com", "a long passphrase 42")
     try:
         codes = []
         for n in range(6):  # the limit is 5; each process alone sees only three

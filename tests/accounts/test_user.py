@@ -45,3 +45,37 @@ def test_reminder_preferences_are_made_on_first_use_with_defaults(owner):
     prefs = ReminderPreferences.for_user(owner)
     assert (prefs.enabled, prefs.stalled_after_days, prefs.digest_hour) == (True, 7, 9)
     assert ReminderPreferences.for_user(owner).pk == prefs.pk
+
+
+@pytest.mark.parametrize(
+    "name", ["Olive Owner", "Dr. Jane Smith Jr.", "J.R.R. Tolkien", "José Álvarez 😀", "Zoë O'Brien-Smith", "v1.2 fan"]
+)
+def test_a_display_name_of_plain_words_is_accepted(db, name):
+    User(email="name@example.com", display_name=name).full_clean(exclude=["password"])
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Olive\nOwner", "line_break"),
+        ("Olive\r\nOwner", "line_break"),
+        ("Olive\u2028Owner", "line_break"),  # a line separator
+        ("Olive\tOwner", "line_break"),  # a control character
+        ("Olive \u202egro.live", "line_break"),  # right-to-left override: shows as "evil.org"
+        ("Prize at evil.com", "link"),
+        ("http://evil", "link"),
+        ("go to www.evil", "link"),
+        ("mailto:me", "link"),
+        ("evil\u200b.com", "link"),  # a zero-width space inside
+        ("evil\uff0ecom", "link"),  # a full-width full stop
+        ("evil\u3002com", "link"),  # an ideographic full stop, a dot to browsers
+        ("пример.рф", "link"),
+        ("me@evil.co", "link"),
+        ("call 10.0.0.1", "link"),
+        ("St.John", "link"),  # after a full stop, a space
+    ],
+)
+def test_a_display_name_cannot_carry_a_line_break_or_a_link_into_email(db, name, code):
+    with pytest.raises(ValidationError) as excinfo:
+        User(email="name@example.com", display_name=name).full_clean(exclude=["password"])
+    assert [error.code for error in excinfo.value.error_dict["display_name"]] == [code]

@@ -26,9 +26,6 @@ def test_sign_up_sends_a_verification_email_and_confirming_it_logs_in(client, db
 
 
 def test_log_in_lands_on_the_dashboard(client, owner, password):
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
     response = client.post("/accounts/login/", {"login": "OWNER@example.com", "password": password})
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
@@ -106,6 +103,27 @@ def test_export_downloads_everything_as_json(client, seeded, owner):
     assert data["profile"]["email"] == owner.email
     assert data["enrollments"][0]["track"] == "data-engineer"
     assert data["progress"][0]["status"] == "in_progress"
+
+
+def test_the_export_is_never_kept_by_a_cache(client, owner):
+    """Personal data: neither a shared cache nor the browser's may store the download."""
+    client.force_login(owner)
+    directives = {d.strip() for d in client.get("/settings/export/")["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives
+
+
+def test_a_display_name_with_a_link_or_a_line_break_is_explained_next_to_the_field(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        "/settings/",
+        {"profile-display_name": "Prize at evil.example", "profile-timezone": "UTC", "reminders-enabled": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["profile_form"].errors.as_data()["display_name"][0].code == "link"
+    response = client.post("/settings/", {"profile-display_name": "Olive\r\nOwner", "profile-timezone": "UTC"})
+    assert response.context["profile_form"].errors.as_data()["display_name"][0].code == "line_break"
+    owner.refresh_from_db()
+    assert owner.display_name == "Olive Owner"
 
 
 def test_delete_needs_the_password_then_removes_everything_and_logs_out(client, seeded, owner, other, password):

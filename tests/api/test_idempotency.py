@@ -25,15 +25,15 @@ def test_a_retried_registration_replays_the_first_answer_and_makes_one_account(a
 
     first = anon.post(REGISTER, BODY, HTTP_IDEMPOTENCY_KEY="signup-1")
     retry = anon.post(REGISTER, BODY, HTTP_IDEMPOTENCY_KEY="signup-1")
-    assert first.status_code == 201
-    assert (retry.status_code, retry.json()) == (201, first.json())
+    assert first.status_code == 202
+    assert (retry.status_code, retry.json()) == (202, first.json())
     assert retry["Idempotent-Replayed"] == "true"
     assert User.objects.filter(email="new@example.com").count() == 1
 
 
 def test_an_anonymous_key_replays_only_the_identical_body(anon):
     """Anonymous keys share one space, so a replay also needs the same body (a password included)."""
-    assert anon.post(REGISTER, BODY, HTTP_IDEMPOTENCY_KEY="shared").status_code == 201
+    assert anon.post(REGISTER, BODY, HTTP_IDEMPOTENCY_KEY="shared").status_code == 202
     other = anon.post(REGISTER, {**BODY, "password": "another long passphrase"}, HTTP_IDEMPOTENCY_KEY="shared")
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_key_reused"

@@ -25,11 +25,7 @@ pytestmark = pytest.mark.redis
 
 def test_generated_requests_get_no_server_error_and_conforming_answers(live_api, tmp_path):
     live_api.reset_counters()
-    account = requests.post(
-        f"{live_api.url}/api/v1/auth/register/",
-        json={"email": "fuzzer@example.com", "password": "a long passphrase 42"},
-        timeout=30,
-    ).json()
+    account = live_api.sign_up("fuzzer@example.com", "a long passphrase 42")
     requests.post(
         f"{live_api.url}/api/v1/enrollments/",
         json={"track": "data-scientist"},

@@ -1,6 +1,7 @@
 """Settings come from the environment and fail loudly."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,25 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _import_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_debug_mode_has_no_development_key_to_fall_back_on(tmp_path):
+    """DJANGO_DEBUG=1 with no DJANGO_SECRET_KEY anywhere stops too, and says how a checkout gets its own key.
+
+    The settings run from a copy of careerplan/ in a folder with no .env (this
+    checkout's holds its own key), as on a server that has none.
+    """
+    shutil.copytree(ROOT / "careerplan", tmp_path / "careerplan")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", "import careerplan.settings as s; print(s.SECRET_KEY)"],
+        cwd=tmp_path,
+        env={**clean, "DJANGO_DEBUG": "1", "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0, f"started with the key {result.stdout.strip()[:6]}..."
+    assert "DJANGO_SECRET_KEY is required: in a checkout, `make .env` writes a random one into .env" in result.stderr
 
 
 def test_production_starts_with_its_secrets():

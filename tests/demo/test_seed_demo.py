@@ -29,6 +29,7 @@ def test_seed_demo_makes_consistent_plans_that_obey_the_rules(seeded):
     users = User.objects.filter(email__endswith="@s7.demo.careerplan.localhost")
     assert users.count() == 60
     assert ReminderPreferences.objects.filter(user__in=users).count() == 60
+    assert users.reachable().count() == 60  # confirmed addresses: the benchmark's scan finds them
     assert Enrollment.objects.filter(user__in=users).count() >= 60
     # Every milestone marked done has its active prerequisites done too.
     for row in MilestoneProgress.objects.filter(user__in=users, status=Status.DONE).select_related("milestone"):

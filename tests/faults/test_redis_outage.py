@@ -3,7 +3,7 @@
 Real processes: gunicorn serving the API, a private redis-server (cache and
 Celery broker) that the test stops and starts again on the same port, a
 Celery worker, a local SMTP server. While Redis is down the throttles and the
-login lockout fail open (api.throttling, accounts.api.lockout), the
+sign-in limits fail open (api.throttling, accounts.signin_limits), the
 answer cache computes (tracker.versions) and the celebration is not enqueued
 (nudges.receivers); the database keeps the work, so the scan finds it.
 """
@@ -124,9 +124,8 @@ def test_progress_saved_during_a_redis_outage_is_kept_and_nudged_exactly_once(tm
 def test_web_sign_in_works_while_redis_is_down(client, owner, password, private_redis):
     """allauth's rate limits count in Redis; with it stopped they are skipped, not turned into a 500."""
     import redis
-    from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    # The owner's confirmed address (sign-in needs one) comes from the factory.
     caches = {
         "default": {
             "BACKEND": "careerplan.cache.RedisCache",

@@ -16,10 +16,11 @@ def test_registering_the_same_token_twice_keeps_one_device(api, owner):
 
 
 @pytest.mark.django_db
-def test_a_token_registered_on_another_account_moves_to_the_new_one(api, other_api, owner):
+def test_a_token_registered_on_another_account_stays_there(api, other_api, other):
+    """Posting someone else's token is a 409 and moves nothing (test_device_ownership.py has the rest)."""
     other_api.post("/api/v1/devices/", {"platform": "ios", "token": "shared-phone"})
-    api.post("/api/v1/devices/", {"platform": "ios", "token": "shared-phone"})
-    assert Device.objects.get(token="shared-phone").user == owner
+    assert api.post("/api/v1/devices/", {"platform": "ios", "token": "shared-phone"}).status_code == 409
+    assert Device.objects.get(token="shared-phone").user == other
 
 
 @pytest.mark.django_db

@@ -328,9 +328,7 @@ def everything(content, staff):
     PeriodicTask.objects.create(name="send reminders", task="nudges.tasks.send_reminders", interval=interval)
     CrontabSchedule.objects.create(minute="0", hour="9")
     ClockedSchedule.objects.create(clocked_time=timezone.now())
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    # The staff member's confirmed EmailAddress comes from the factory.
     from nudges.models import Delivery, Device, Notification
 
     Delivery.objects.create(user=staff, rule="stalled", period="2026-03-01#1", channel="email", last_error="timeout")

@@ -6,17 +6,23 @@ tracks, or of the track named by ``track``. No stored row means not started.
 
 Incremental sync: with ``updated_since=T`` the list holds the milestones whose
 state or content changed after T (or that arrived with a track enrolled or
-changed after T), and the body adds ``removed``: every milestone slug that is
-not listed for the user any more (hidden, its step gone, its track left), so
-the app drops whichever of them it holds. ``removed`` is complete each time;
-dropping a slug the app does not hold is a no-op.
+changed after T), and the body adds ``removed``: every milestone slug the app
+may hold that is not listed for the user any more (hidden, its step gone, its
+track left or withdrawn), so the app drops whichever of them it holds.
+``removed`` is complete each time; dropping a slug the app does not hold is a
+no-op. It never names a milestone the user could not have been shown.
+
+Only milestones a person may see (``Milestone.objects.on_published_ladders``)
+are listed, read or written here: any other slug is a 404, as an unknown one is.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
@@ -31,9 +37,9 @@ from .serializers.progress import ProgressSerializer, ProgressUpdateSerializer
 
 
 def progress_states(user: User) -> QuerySet[Milestone]:
-    """Active milestones, each annotated with ``user``'s row (``my_*``; None when no row), in one join."""
+    """The milestones a person may see, each annotated with ``user``'s row (``my_*``; None when no row), in one join."""
     return (
-        Milestone.objects.active()
+        Milestone.objects.on_published_ladders()
         .annotate(mine=FilteredRelation("progress", condition=Q(progress__user=user)))
         .annotate(
             my_status=F("mine__status"),
@@ -52,13 +58,36 @@ def _current_track_ids(user: User) -> QuerySet[Enrollment, Any]:
     return Enrollment.objects.for_user(user).current().values("track_id")
 
 
+class SyncTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time the database can compare with: within the years 1 to 9999 once turned to UTC.
+
+    ``9999-12-31T23:59:59-01:00`` parses, but is past the last moment a
+    datetime holds in UTC, where every backend compares it.
+    """
+
+    default_error_messages = {"out_of_range": "Give a time between the years 1 and 9999 in UTC."}
+
+    def to_python(self, value: Any) -> datetime | None:
+        try:
+            parsed = super().to_python(value)
+            if parsed is not None:
+                parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
+        return parsed
+
+
+class SyncTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = SyncTimeField
+
+
 class ProgressFilter(django_filters.FilterSet):
     track = django_filters.CharFilter(
         method="in_track", help_text="A track's slug: its milestones, enrolled or not (default: your current tracks)."
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, method="with_status")
     category = django_filters.ChoiceFilter(choices=Category.choices)
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = SyncTimeFilter(
         method="changed_since", help_text="ISO 8601 time: only what changed after it (adds `removed`)."
     )
 
@@ -87,14 +116,29 @@ class ProgressFilter(django_filters.FilterSet):
         return queryset.filter(Q(mine__updated_at__gt=value) | Q(updated_at__gt=value) | Q(pk__in=fresh_steps))  # type: ignore[misc]
 
 
-def removed_slugs(listed: QuerySet[Milestone]) -> list[str]:
-    """Every catalogue slug that ``listed`` leaves out: what a syncing client must not hold.
+def removed_slugs(user: User, listed: QuerySet[Milestone]) -> list[str]:
+    """The slugs ``user``'s app may hold that ``listed`` leaves out: what a syncing client must drop.
 
-    Without tombstones a removed ladder step leaves no trace to compare a
-    timestamp with, so the complement is sent whole; the catalogue is tens to
-    a few hundred milestones, so this stays small.
+    The app can only hold what this API once listed for the user: a milestone
+    on a step of a published track (visible then, perhaps hidden since), on a
+    step of a track the user follows or followed (the web shows a followed
+    track even once withdrawn), or one the user has a state on. Nothing else
+    is named, so a draft's milestones stay unseen; the price is that an
+    untouched milestone whose last step was deleted looks like a draft and is
+    not named either (only a tombstone for deleted steps would tell them
+    apart). Without tombstones a removed ladder step leaves no timestamp to
+    compare, so the complement is sent whole; the catalogue is tens to a few
+    hundred milestones, so this stays small.
     """
-    return list(Milestone.objects.exclude(pk__in=listed.values("pk")).order_by("slug").values_list("slug", flat=True))
+    published = LadderStep.objects.filter(track__in=CareerTrack.objects.published())
+    followed = LadderStep.objects.filter(track__in=Enrollment.objects.for_user(user).values("track_id"))
+    touched = MilestoneProgress.objects.filter(user=user)
+    held = Milestone.objects.filter(
+        Q(pk__in=published.values("milestone_id"))
+        | Q(pk__in=followed.values("milestone_id"))
+        | Q(pk__in=touched.values("milestone_id"))
+    )
+    return list(held.exclude(pk__in=listed.values("pk")).order_by("slug").values_list("slug", flat=True))
 
 
 class SyncPagination(PagePagination):
@@ -136,7 +180,7 @@ class ProgressList(generics.ListAPIView[Milestone]):
             unfiltered = ProgressFilter(
                 {"track": request.query_params.get("track", "")}, self.get_queryset(), request=request
             )
-            self.paginator.removed = removed_slugs(unfiltered.qs)  # type: ignore[union-attr]
+            self.paginator.removed = removed_slugs(request.user, unfiltered.qs)  # type: ignore[arg-type,union-attr]
         return super().list(request, *args, **kwargs)
 
 
@@ -157,9 +201,11 @@ class ProgressDetail(generics.GenericAPIView[Milestone]):
         return Response(self.get_serializer(self.get_object()).data)
 
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # A plain lookup (404 for a hidden milestone): the user's state is read
-        # from the row the update leaves, not from a second annotated query.
-        milestone = generics.get_object_or_404(Milestone.objects.active(), slug=kwargs[self.lookup_url_kwarg])
+        # A plain lookup (404 for a milestone no one may see): the user's state
+        # is read from the row the update leaves, not from a second annotated query.
+        milestone = generics.get_object_or_404(
+            Milestone.objects.on_published_ladders(), slug=kwargs[self.lookup_url_kwarg]
+        )
         update = ProgressUpdateSerializer(data=request.data)
         update.is_valid(raise_exception=True)
         # One domain call, one transaction: status and details are saved together or not at all.

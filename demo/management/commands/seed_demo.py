@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -63,7 +64,15 @@ TIMEZONES = [
 ]
 FIRST = ["Ada", "Grace", "Alan", "Katherine", "Geoffrey", "Fei-Fei", "Yann", "Andrew", "Cassie", "Jeff", "Daphne"]
 LAST = ["Lovelace", "Hopper", "Turing", "Johnson", "Hinton", "Li", "LeCun", "Ng", "Kozyrkov", "Dean", "Koller"]
-TABLES: list[type[models.Model]] = [User, ReminderPreferences, Enrollment, MilestoneProgress, ProgressEvent]
+# EmailAddress: each address confirmed, as after a finished sign-up; reminders go to confirmed addresses only.
+TABLES: list[type[models.Model]] = [
+    User,
+    EmailAddress,
+    ReminderPreferences,
+    Enrollment,
+    MilestoneProgress,
+    ProgressEvent,
+]
 
 
 @dataclass
@@ -197,6 +206,7 @@ class Command(BaseCommand):
     ) -> dict[str, int]:
         zones, weights = zip(*TIMEZONES, strict=True)
         people: list[dict[str, Any]] = []
+        addresses: list[dict[str, Any]] = []
         prefs: list[dict[str, Any]] = []
         enrollments: list[dict[str, Any]] = []
         progress: list[dict[str, Any]] = []
@@ -214,6 +224,15 @@ class Command(BaseCommand):
                     "password": password,
                     "date_joined": joined,
                     "last_login": joined + (now - joined) * rng.random(),
+                }
+            )
+            addresses.append(
+                {
+                    "id": writers[EmailAddress].new_id(),
+                    "user_id": uid,
+                    "email": people[-1]["email"],
+                    "verified": True,
+                    "primary": True,
                 }
             )
             prefs.append(
@@ -244,6 +263,7 @@ class Command(BaseCommand):
                 self._work(uid, ladder, begun, rng, now, by_milestone, progress, events, writers)
         for model, rows in (
             (User, people),
+            (EmailAddress, addresses),
             (ReminderPreferences, prefs),
             (Enrollment, enrollments),
             (MilestoneProgress, progress),
