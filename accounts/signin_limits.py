@@ -1,7 +1,9 @@
 """The failure limit every sign-in shares: the web (allauth), the admin and the API's ``auth/token/``.
 
-A failed sign-in is counted three ways, each in fixed windows of
-SIGNIN_FAILURE_WINDOW seconds:
+A failed sign-in is counted three ways, each over a window of
+SIGNIN_FAILURE_WINDOW seconds that opens with the first failure counted (not
+on the clock's fixed boundaries, where five guesses straddling a boundary
+would count as two windows' worth and the lock would lift early):
 
 - per address and account (SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT): one
   address guessing one account's password;
@@ -31,10 +33,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from redis.exceptions import RedisError
 
@@ -52,14 +56,11 @@ class SignInAttempt:
 
     def __init__(self, request: HttpRequest, email: str) -> None:
         self.window: int = settings.SIGNIN_FAILURE_WINDOW
-        now = time.time()
-        bucket = int(now // self.window)
-        self.retry_after = int(self.window - now % self.window) + 1
         address = client_key(request)
         account = _account_digest(email)
-        self.pair_key = f"signin-failures:pair:{address}:{account}:{bucket}"
-        self.account_key = f"signin-failures:account:{account}:{bucket}"
-        self.address_key = f"signin-failures:address:{address}:{bucket}"
+        self.pair_key = f"signin-failures:pair:{address}:{account}"
+        self.account_key = f"signin-failures:account:{account}"
+        self.address_key = f"signin-failures:address:{address}"
         self.limits = {
             self.pair_key: settings.SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT,
             self.account_key: settings.SIGNIN_FAILURES_PER_ACCOUNT,
@@ -78,7 +79,7 @@ class SignInAttempt:
                 self.counted.append(key)
                 if count > limit:
                     self._uncount()
-                    return self.retry_after
+                    return self._seconds_left(key)
         except RedisError:
             logger.warning("sign-in limits: the cache is unreachable; allowing the attempt")
             self._uncount()
@@ -96,8 +97,7 @@ class SignInAttempt:
         try:
             earlier = int(cache.get(self.pair_key) or 0)
             for key in (self.account_key, self.address_key) if earlier else ():
-                with contextlib.suppress(ValueError):  # the window has ended
-                    cache.decr(key, earlier)
+                _take_from_window(key, earlier)
             cache.delete(self.pair_key)
         except RedisError:
             logger.warning("sign-in limits: the cache is unreachable; earlier failures are not forgotten")
@@ -111,21 +111,23 @@ class SignInAttempt:
         self._forget(self.account_key, self.pair_key)
 
     def _bump(self, key: str) -> int:
-        if cache.add(key, 1, timeout=self.window + 1):
-            return 1
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=self.window + 1)
-            return 1
+        """Add one to the count, opening its window (and noting when) if there is none."""
+        count, opened = _add_in_window(key, 1, self.window)
+        if opened:
+            cache.set(f"{key}:opened", time.time(), timeout=self.window)
+        return count
+
+    def _seconds_left(self, key: str) -> int:
+        opened = cache.get(f"{key}:opened")
+        if opened is None:  # the window's note is lost; the longest wait is the honest answer
+            return self.window
+        return max(1, math.ceil(opened + self.window - time.time()))
 
     def _uncount(self) -> None:
         counted, self.counted = self.counted, []
         try:
             for key in counted:
-                # ValueError: the window has ended, nothing left to take back.
-                with contextlib.suppress(ValueError):
-                    cache.decr(key)
+                _take_from_window(key, 1)
         except RedisError:
             logger.warning("sign-in limits: the cache is unreachable; an attempt stays counted")
 
@@ -134,6 +136,46 @@ class SignInAttempt:
             cache.delete_many(list(keys))
         except RedisError:
             logger.warning("sign-in limits: the cache is unreachable; failures are not forgotten")
+
+
+# Django's incr and decr on Redis test that the key exists and then INCRBY it:
+# a window ending between the two would leave a count with no expiry, a lock
+# that never lifts. These scripts run in Redis as one step.
+_ADD_IN_WINDOW = """
+local opened = redis.call('SET', KEYS[1], 0, 'EX', ARGV[2], 'NX')
+return {redis.call('INCRBY', KEYS[1], ARGV[1]), opened and 1 or 0}
+"""
+_TAKE_FROM_WINDOW = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECRBY', KEYS[1], ARGV[1]) end
+"""
+
+
+def _add_in_window(key: str, amount: int, window: int) -> tuple[int, bool]:
+    """Add to a count that lives ``window`` seconds from its first addition: (the new count, whether this opened it)."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        count, opened = client.eval(_ADD_IN_WINDOW, 1, backend.make_and_validate_key(key), amount, window)
+        return int(count), bool(opened)
+    # The other backends (the memory cache of the embedded default) hold a lock
+    # around incr and keep the key's expiry.
+    try:
+        return backend.incr(key, amount), False
+    except ValueError:  # no window open
+        if backend.add(key, amount, timeout=window):
+            return amount, True
+        return backend.incr(key, amount), False  # a parallel attempt opened it first
+
+
+def _take_from_window(key: str, amount: int) -> None:
+    """Take back from a count, if its window is still open."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        client.eval(_TAKE_FROM_WINDOW, 1, backend.make_and_validate_key(key), amount)
+        return
+    with contextlib.suppress(ValueError):  # the window has ended: nothing left to take back
+        backend.decr(key, amount)
 
 
 def _account_digest(email: str) -> str:

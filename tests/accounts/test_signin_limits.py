@@ -10,9 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
 import pytest
+import redis
 import requests
 from django.core import mail
 from django.test import Client
+from rest_framework.test import APIClient
 
 from tests.accounts.counting_hasher import CountingHasher
 from tests.accounts.sign_in_paths import (
@@ -152,6 +154,36 @@ def test_every_sign_in_hashes_the_password_exactly_once(path, settings, db):
     assert hashes == {"right": 1, "wrong": 1, "unknown": 1}
 
 
+class Clock:
+    """The sign-in limits' view of the time, moved by the test."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from accounts import signin_limits
+
+    clock = Clock(1_800_000_000 - 1.5)  # a second and a half before a multiple of the 900-second window
+    monkeypatch.setattr(signin_limits, "time", clock)
+    return clock
+
+
+def test_the_window_opens_with_the_first_failure_not_on_the_clock(clock, admin_user, password):
+    """Five guesses just before a quarter-hour boundary still lock the address out just after it, for the full wait."""
+    email = admin_user.email
+    assert [api(email, f"guess {n}") for n in range(5)] == [WRONG] * 5
+
+    clock.now += 2  # past the boundary a fixed window would reset on
+    response = APIClient().post("/api/v1/auth/token/", {"email": email, "password": password}, REMOTE_ADDR=HOME)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "898"  # 900 seconds from the first guess, 2 of them gone
+
+
 @pytest.mark.redis
 def test_parallel_guesses_cannot_slip_in_under_the_limit(live_api):
     """Sixteen guesses at once, over two server processes: five are checked, the rest refused."""
@@ -203,3 +235,20 @@ def test_the_limits_let_sign_ins_through_while_redis_is_down(redis_cache, admin_
     # Wrong passwords are still refused as wrong, right ones still sign in: only the brake is off.
     assert [check(email, "guess") for check in PATHS.values()] == [WRONG] * 3
     assert [check(email, password) for check in PATHS.values()] == [SIGNED_IN] * 3
+
+
+@pytest.mark.redis
+def test_every_count_in_redis_ends_with_its_window(redis_cache, admin_user, password):
+    """Failures, refusals and a success leave only counts that expire: no key lives on to lock an account for good."""
+    email = admin_user.email
+    assert [api(email, "guess") for _ in range(6)] == [WRONG] * 5 + [REFUSED]
+    assert api(email, password, CAFE) == SIGNED_IN
+    assert api("someone@example.com", "guess", CAFE) == WRONG
+
+    client = redis.Redis.from_url(redis_cache.url)
+    try:
+        keys = client.keys("*signin-failures*")
+        assert keys
+        assert {key: 0 < client.ttl(key) <= 900 for key in keys} == dict.fromkeys(keys, True)
+    finally:
+        client.close()
