@@ -52,10 +52,14 @@ class DomainRefusal(APIException):
 
 
 def bad_request(exc: DjangoValidationError) -> ValidationError:
-    """A model ValidationError as DRF's, keeping its per-field messages."""
+    """A model ValidationError as DRF's, keeping its per-field messages and their codes."""
     if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
+        return ValidationError({field: _details(errors) for field, errors in exc.error_dict.items()})
+    return ValidationError({"non_field_errors": _details(exc.error_list)})
+
+
+def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
+    return [ErrorDetail(message, code=error.code or "invalid") for error in errors for message in error.messages]
 
 
 @csrf_exempt  # it changes nothing, and API clients carry no CSRF token
@@ -64,14 +68,19 @@ def unknown_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRes
     return JsonResponse({"code": "not_found", "message": "Not found."}, status=status.HTTP_404_NOT_FOUND)
 
 
-def _flatten(detail: Any) -> Any:
+def _flatten(detail: Any, part: Any = str) -> Any:
+    """DRF's error detail as plain lists of ``part`` of each error: its message, or (``_code``) its code."""
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        return {key: _flatten(value, part) for key, value in detail.items()}
     if isinstance(detail, list):
         if all(isinstance(item, str) for item in detail):
-            return [str(item) for item in detail]
-        return [_flatten(item) for item in detail]
-    return [str(detail)]
+            return [part(item) for item in detail]
+        return [_flatten(item, part) for item in detail]
+    return [part(detail)]
+
+
+def _code(detail: Any) -> str:
+    return str(getattr(detail, "code", None) or "invalid")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -92,7 +101,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": _flatten(exc.detail)}
         non_field = fields.get("non_field_errors")
         message = non_field[0] if non_field and isinstance(non_field[0], str) else "Check the highlighted fields."
-        response.data = {"code": "invalid", "message": message, "fields": fields}
+        codes = (
+            _flatten(exc.detail, _code)
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": _flatten(exc.detail, _code)}
+        )
+        response.data = {"code": "invalid", "message": message, "fields": fields, "field_codes": codes}
         return response
     detail = getattr(exc, "detail", None)
     if isinstance(detail, dict) and "detail" in detail:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+MILESTONE_LIST: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"slug": {"type": "string"}, "title": {"type": "string"}},
+        "required": ["slug", "title"],
+    },
+}
+
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "The one error shape of the API.",
@@ -15,14 +24,32 @@ ERROR_SCHEMA: dict[str, Any] = {
             "description": "Validation errors only: each field name to its messages (nested for nested fields).",
             "additionalProperties": True,
         },
+        "field_codes": {
+            "type": "object",
+            "description": "Validation errors only: each field name to the machine-readable codes of its messages, "
+            "in the same order and nesting as `fields` (e.g. required, in_future).",
+            "additionalProperties": True,
+        },
         "missing": {
-            "type": "array",
             "description": "409 prerequisites_missing only: the milestones to finish first.",
-            "items": {
-                "type": "object",
-                "properties": {"slug": {"type": "string"}, "title": {"type": "string"}},
-                "required": ["slug", "title"],
-            },
+            **MILESTONE_LIST,
+        },
+        "dependants": {
+            "description": "409 dependants_done only: the done milestones built on this one, to undo first.",
+            **MILESTONE_LIST,
+        },
+        "effort_weeks": {
+            "type": "integer",
+            "description": "409 plan_does_not_fit only: the estimated effort left, in weeks.",
+        },
+        "weeks_to_target": {
+            "type": "integer",
+            "description": "409 plan_does_not_fit only: whole weeks from today to the target date.",
+        },
+        "date_that_fits": {
+            "type": "string",
+            "format": "date",
+            "description": "409 plan_does_not_fit only: the first target date the effort left fits before.",
         },
     },
     "required": ["code", "message"],
@@ -33,7 +60,7 @@ ERRORS = {
     "401": "No valid credentials.",
     "403": "The action is not allowed.",
     "404": "Not found (including another user's object).",
-    "409": "A domain conflict, such as unmet prerequisites.",
+    "409": "A domain conflict, such as unmet prerequisites (`code` says which; see the keys of Error).",
     "413": "The request body is too large.",
     "429": "Throttled: retry after the Retry-After header's seconds.",
 }

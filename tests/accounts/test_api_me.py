@@ -56,10 +56,13 @@ def test_delete_erases_the_account_once_the_password_confirms_it_and_its_tokens_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("body", "said"),
-    [({}, "This field is required."), ({"password": "not my password"}, "That is not your password.")],
+    ("body", "said", "code"),
+    [
+        ({}, "This field is required.", "required"),
+        ({"password": "not my password"}, "That is not your password.", "wrong_password"),
+    ],
 )
-def test_delete_without_the_right_password_is_400_naming_the_field_and_erases_nothing(api, owner, body, said):
+def test_delete_without_the_right_password_is_400_naming_the_field_and_erases_nothing(api, owner, body, said, code):
     """An access token alone (a phone left unlocked, a copied token) cannot erase the account."""
     response = api.delete("/api/v1/me/", body, format="json")
     assert response.status_code == 400
@@ -67,6 +70,7 @@ def test_delete_without_the_right_password_is_400_naming_the_field_and_erases_no
         "code": "invalid",
         "message": "Check the highlighted fields.",
         "fields": {"password": [said]},
+        "field_codes": {"password": [code]},
     }
     assert User.objects.filter(pk=owner.pk).exists()
 
