@@ -176,7 +176,7 @@ def deadline(state: UserState, now: datetime) -> Nudge | None:
     soonest: tuple[int, str, str, str] | None = None
     for plan in state.plans:
         for item in plan.items:
-            if item.is_settled or item.target_date is None:
+            if item.is_settled or not item.is_needed or item.target_date is None:
                 continue
             days = (item.target_date - today).days
             if not 1 <= days <= DEADLINE_WARNINGS[0]:
@@ -219,7 +219,7 @@ def renewal(state: UserState, now: datetime) -> Nudge | None:
     today = state.local(now).date()
     for plan in state.plans:
         for item in plan.items:
-            if item.status != Status.DONE or item.expires_on is None:
+            if item.status != Status.DONE or item.expires_on is None or not item.is_needed:
                 continue
             if today <= item.expires_on <= today + timedelta(days=RENEWAL_DAYS):
                 return Nudge(
@@ -276,7 +276,7 @@ def celebrations(state: UserState, now: datetime) -> list[Nudge]:
             if item.step.level_id is not None:
                 levels.setdefault(item.step.level_id, []).append(item)
         for level_id, items in levels.items():
-            if not all(i.is_settled for i in items) or not any(i.is_done for i in items):
+            if not all(i.is_settled or not i.is_needed for i in items) or not any(i.is_done for i in items):
                 continue
             level_latest = _latest_completion(items)
             if level_latest is None or now - level_latest > CELEBRATION_LOOKBACK:

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Max
-from django.utils import timezone
 
 from nudges.models import Delivery, Device, ReminderPreferences
+from tracker.activity import history_start, streak_of
 from tracker.models import (
+    ActivityDay,
     CareerTrack,
     Enrollment,
     EnrollmentStatus,
@@ -26,16 +27,10 @@ from tracker.models import (
     Milestone,
     MilestoneProgress,
     ProgressEvent,
+    RestWeek,
     Status,
 )
-from tracker.progress import (
-    STREAK_STATUSES,
-    prerequisites_by_milestone,
-    progress_from_rows,
-    steps_for_tracks,
-    streak_from_stamps,
-    streak_history_start,
-)
+from tracker.progress import prerequisites_by_milestone, progress_from_rows, steps_for_tracks
 
 from .rules import Preferences, UserState
 
@@ -56,7 +51,8 @@ class BatchReading:
     last_event: dict[int, datetime] = field(default_factory=dict)
     done_this_week: dict[int, list[str]] = field(default_factory=dict)
     delivered: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
-    streak_stamps: dict[int, list[datetime]] = field(default_factory=dict)
+    activity_days: dict[int, list[date]] = field(default_factory=dict)
+    rest_weeks: dict[int, list[date]] = field(default_factory=dict)
     # Users with push on and at least one registered device.
     with_devices: set[int] = field(default_factory=set)
 
@@ -88,7 +84,7 @@ def read_batch(users: Sequence[User], prefs: dict[int, ReminderPreferences], now
     # than the query. (Reading another field of a row would cost a query per
     # row: tests/nudges/test_query_counts.py would catch it.)
     rows = MilestoneProgress.objects.filter(user_id__in=enrolled).order_by()
-    for row in rows.only("user_id", "milestone_id", "status", "completed_at", "target_date"):
+    for row in rows.only("user_id", "milestone_id", "status", "completed_at", "earned_on", "target_date"):
         progress[row.user_id][row.milestone_id] = row
     reading.progress = dict(progress)
 
@@ -97,18 +93,21 @@ def read_batch(users: Sequence[User], prefs: dict[int, ReminderPreferences], now
     reading.last_event = dict(events.values("user_id").annotate(last=Max("created_at")).values_list("user_id", "last"))
     done = events.filter(to_status=Status.DONE, created_at__gt=now - timedelta(days=7))
     for user_id, title in done.order_by("created_at", "pk").values_list("user_id", "milestone__title"):
-        reading.done_this_week.setdefault(user_id, []).append(title)
+        titles = reading.done_this_week.setdefault(user_id, [])
+        if title not in titles:  # done, undone and done again is one milestone finished
+            titles.append(title)
     if enrolled:
-        # One window wide enough for every user's own start (their "today"
-        # differs by zone); streak_from_stamps trims each to its own.
-        start = min(streak_history_start(now.astimezone(u.tzinfo).date()) for u in users if u.pk in reading.enrollments)
-        stamps = events.filter(
-            user_id__in=enrolled,
-            to_status__in=STREAK_STATUSES,
-            created_at__gte=timezone.make_aware(datetime.combine(start, time.min)),
-        )
-        for user_id, stamp in stamps.values_list("user_id", "created_at"):
-            reading.streak_stamps.setdefault(user_id, []).append(stamp)
+        # The streak's history, one query per table for the batch: one window
+        # wide enough for every user's own start (their "today" differs by
+        # zone); streak_of trims each to its own. Served by the unique
+        # (user, day) and (user, monday) indexes.
+        start = min(history_start(now.astimezone(u.tzinfo).date()) for u in users if u.pk in reading.enrollments)
+        days = ActivityDay.objects.filter(user_id__in=enrolled, day__gte=start).order_by()
+        for user_id, day in days.values_list("user_id", "day"):
+            reading.activity_days.setdefault(user_id, []).append(day)
+        rests = RestWeek.objects.filter(user_id__in=enrolled, monday__gte=start).order_by()
+        for user_id, monday in rests.values_list("user_id", "monday"):
+            reading.rest_weeks.setdefault(user_id, []).append(monday)
 
     # Served by the unique (user, rule, period, channel) index; older
     # occurrences cannot come round again.
@@ -131,6 +130,8 @@ def user_state(user: User, prefs: ReminderPreferences, reading: BatchReading, no
     last_event = reading.last_event.get(user.pk)
     started = max((e.started_at for e in enrollments), default=None)
     last_activity = max((t for t in (last_event, started) if t is not None), default=None)
+    days, rests = reading.activity_days.get(user.pk, []), reading.rest_weeks.get(user.pk, [])
+    streak = streak_of(days, rests, today).weeks if enrollments else 0
     return UserState(
         user_id=user.pk,
         name=user.name,
@@ -139,7 +140,7 @@ def user_state(user: User, prefs: ReminderPreferences, reading: BatchReading, no
         plans=[progress[e.pk] for e in enrollments],
         last_activity=last_activity,
         done_this_week=list(reading.done_this_week.get(user.pk, [])),
-        streak=streak_from_stamps(reading.streak_stamps.get(user.pk, []), tz, today) if enrollments else 0,
+        streak=streak,
         delivered=frozenset(reading.delivered.get(user.pk, ())),
     )
 

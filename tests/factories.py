@@ -2,6 +2,7 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
@@ -9,6 +10,7 @@ from tracker.models import (
     CareerLevel,
     CareerTrack,
     Category,
+    ChoiceGroup,
     Enrollment,
     LadderStep,
     Milestone,
@@ -96,6 +98,16 @@ class LadderStepFactory(DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
+class ChoiceGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = ChoiceGroup
+
+    track = factory.SubFactory(CareerTrackFactory)
+    slug = factory.Sequence(lambda n: f"choice-{n}")
+    title = factory.Sequence(lambda n: f"One of these ({n})")
+    needs = 1
+
+
 class EnrollmentFactory(DjangoModelFactory):
     class Meta:
         model = Enrollment
@@ -110,3 +122,35 @@ class MilestoneProgressFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     milestone = factory.SubFactory(MilestoneFactory)
+    # Done rows carry their date earned, as the domain writes them: the
+    # completion's day in the owner's zone.
+    status = "not_started"
+    completed_at = None
+    earned_on = factory.LazyAttribute(
+        lambda row: (
+            timezone.localdate(row.completed_at, row.user.tzinfo) if row.status == "done" and row.completed_at else None
+        )
+    )
+
+
+class ChecklistItemFactory(DjangoModelFactory):
+    """An editors' item by default (no owner, a slug); pass ``owner=`` for a person's own item."""
+
+    class Meta:
+        model = "tracker.ChecklistItem"  # named, so this appended block needs no import above
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    owner = None
+    slug = factory.LazyAttributeSequence(lambda item, n: "" if item.owner else f"step-{n}")
+    title = factory.Sequence(lambda n: f"Checklist step {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class ChecklistTickFactory(DjangoModelFactory):
+    class Meta:
+        model = "tracker.ChecklistTick"
+
+    user = factory.SubFactory(UserFactory)
+    item = factory.SubFactory(ChecklistItemFactory)
+    done = True
+    done_at = factory.LazyFunction(timezone.now)

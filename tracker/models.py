@@ -56,7 +56,8 @@ class Status(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
-# Statuses that satisfy a prerequisite and take a step off the to-do list.
+# Statuses that take a step off the to-do list. Only done satisfies a
+# prerequisite: skipped means "not for me", not "I can do what builds on it".
 SETTLED = frozenset({Status.DONE, Status.SKIPPED})
 
 
@@ -291,20 +292,20 @@ class Milestone(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def expires_on(self, completed_at: datetime | None, tz: tzinfo) -> date | None:
-        """The first day an achievement earned at ``completed_at`` no longer counts, in the person's zone ``tz``.
+    def expires_on(self, earned_on: date | None) -> date | None:
+        """The first day an achievement earned on ``earned_on`` (the person's own calendar) no longer counts.
 
-        The one expiry rule: counted from the date earned on the person's own
-        calendar, and compared with their own "today" (``has_lapsed``), so the
-        web, the API, the nudges and a renewal agree even near midnight.
+        The one expiry rule: counted from the date earned, and compared with
+        the person's own "today" (``has_lapsed``), so the web, the API, the
+        nudges and a renewal agree even near midnight.
         """
-        if completed_at is None or not self.valid_for_months:
+        if earned_on is None or not self.valid_for_months:
             return None
-        return add_months(timezone.localdate(completed_at, tz), self.valid_for_months)
+        return add_months(earned_on, self.valid_for_months)
 
-    def has_lapsed(self, completed_at: datetime | None, tz: tzinfo, today: date) -> bool:
-        """Whether an achievement earned at ``completed_at`` has expired by ``today`` (the person's local date)."""
-        expires = self.expires_on(completed_at, tz)
+    def has_lapsed(self, earned_on: date | None, today: date) -> bool:
+        """Whether an achievement earned on ``earned_on`` has expired by ``today`` (the person's local date)."""
+        expires = self.expires_on(earned_on)
         return expires is not None and expires <= today
 
 
@@ -336,6 +337,47 @@ class Resource(models.Model):
     natural_key.dependencies = ["tracker.milestone"]  # type: ignore[attr-defined]
 
 
+class ChoiceGroupManager(models.Manager["ChoiceGroup"]):
+    def get_by_natural_key(self, track_slug: str, slug: str) -> ChoiceGroup:
+        return self.get(track__slug=track_slug, slug=slug)
+
+
+class ChoiceGroup(models.Model):
+    """Alternatives in one track's ladder: a person needs ``needs`` of its steps, not all of them.
+
+    "One domain specialisation", "one route into practical experience": the
+    group counts as one unit in every percentage and effort total
+    (``tracker.units``), and once enough members are done the rest are
+    alternatives nobody is asked to do.
+    """
+
+    track = models.ForeignKey(CareerTrack, on_delete=models.CASCADE, related_name="choice_groups")
+    slug = models.SlugField()
+    title = models.CharField(max_length=120, help_text='What the person picks, e.g. "One domain specialisation".')
+    description = models.TextField(blank=True, help_text="Why these are alternatives and how to choose.")
+    needs = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="How many of the group's steps a person needs."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[ChoiceGroupManager] = ChoiceGroupManager()
+
+    class Meta:
+        ordering = ("track", "slug")
+        constraints = [
+            models.UniqueConstraint(fields=["track", "slug"], name="choice_group_slug_unique_per_track"),
+            models.CheckConstraint(condition=Q(needs__gte=1), name="choice_group_needs_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track}: {self.title}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.track.slug, self.slug)
+
+    natural_key.dependencies = ["tracker.careertrack"]  # type: ignore[attr-defined]
+
+
 class LadderStepQuerySet(models.QuerySet["LadderStep"]):
     def visible(self) -> LadderStepQuerySet:
         """Steps whose milestone is active. Hidden steps keep everyone's progress."""
@@ -350,7 +392,7 @@ class LadderStepQuerySet(models.QuerySet["LadderStep"]):
         """
         return (
             self.visible()
-            .select_related("milestone", "level")
+            .select_related("milestone", "level", "choice_group")
             .prefetch_related(
                 models.Prefetch(
                     "milestone__prerequisites",
@@ -373,6 +415,14 @@ class LadderStep(models.Model):
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="steps")
     level = models.ForeignKey(CareerLevel, null=True, blank=True, on_delete=models.SET_NULL, related_name="steps")
     order = models.PositiveIntegerField(default=0)
+    choice_group = models.ForeignKey(
+        ChoiceGroup,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="steps",
+        help_text="Set when this step is one of several alternatives.",
+    )
 
     objects = LadderStepManager.from_queryset(LadderStepQuerySet)()
 
@@ -386,11 +436,18 @@ class LadderStep(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (self.track.slug, self.milestone.slug)
 
-    natural_key.dependencies = ["tracker.careertrack", "tracker.milestone", "tracker.careerlevel"]  # type: ignore[attr-defined]
+    natural_key.dependencies = [  # type: ignore[attr-defined]
+        "tracker.careertrack",
+        "tracker.milestone",
+        "tracker.careerlevel",
+        "tracker.choicegroup",
+    ]
 
     def clean(self) -> None:
         if self.level is not None and self.track_id is not None and self.level.track_id != self.track_id:
             raise ValidationError({"level": "Choose a career level of this track."})
+        if self.choice_group is not None and self.track_id is not None and self.choice_group.track_id != self.track_id:
+            raise ValidationError({"choice_group": "Choose a choice group of this track."})
 
 
 # --------------------------------------------------------------------------
@@ -461,6 +518,20 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def current(self) -> EnrollmentQuerySet:
         """Enrollments a user still sees on the dashboard (not archived)."""
         return self.exclude(status=EnrollmentStatus.ARCHIVED)
+
+    def left(self) -> EnrollmentQuerySet:
+        """Plans left (archived) for tracks not followed again since: the latest of each, newest first."""
+        followed = self.current().values("track_id")
+        latest = (
+            self.filter(status=EnrollmentStatus.ARCHIVED, track_id=models.OuterRef("track_id"))
+            .order_by("-updated_at", "-id")
+            .values("id")[:1]
+        )
+        return (
+            self.filter(status=EnrollmentStatus.ARCHIVED, id=models.Subquery(latest))
+            .exclude(track_id__in=followed)
+            .order_by("-updated_at", "-id")
+        )
 
     def complete(self, now: datetime) -> int:
         """Mark the active ones completed in one UPDATE (a finished track); returns how many changed.
@@ -576,7 +647,7 @@ class Enrollment(models.Model):
 
 class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
     # What a person writes beside the status (the web panel's form, the API's PATCH).
-    DETAILS = ("evidence_url", "notes", "target_date")
+    DETAILS = ("evidence_url", "notes", "target_date", "earned_on")
 
     def update_state(
         self,
@@ -593,11 +664,16 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         The one write path for progress, used by the web's panels and the
         API's PATCH alike. ``details`` are any of ``DETAILS``, already
         validated by the form or serializer. Marking done needs every active
-        prerequisite done or skipped; otherwise ``PrerequisitesMissing`` names
-        the missing ones and nothing is saved. ``track`` records where a
-        milestone was earned. Setting the current status again changes nothing
-        and writes no history, so a retried request is harmless; the one
-        exception is "done" on a lapsed certification, which renews it.
+        prerequisite done (skipped is not enough); otherwise
+        ``PrerequisitesMissing`` names the missing ones and nothing is saved.
+        Moving a milestone out of done while something built on it is done is
+        refused the same way (``DependantsDone``). Done carries ``earned_on``,
+        the date earned on the person's calendar: today unless given, never in
+        the future, and changeable later. A ``target_date`` given here is the
+        person's own, which "Plan my dates" leaves alone. ``track`` records
+        where a milestone was earned. Setting the current status again changes
+        nothing and writes no history, so a retried request is harmless; the
+        one exception is "done" on a lapsed certification, which renews it.
         Returns the row (None when nothing was asked and there is none).
         """
         unknown = set(details) - set(self.DETAILS)
@@ -608,6 +684,12 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         if status is None and not details:
             return self.filter(user=user, milestone=milestone).first()
         now = now or timezone.now()
+        today = timezone.localdate(now, user.tzinfo)
+        earned_on = details.get("earned_on")
+        if earned_on is not None and earned_on > today:
+            raise ValidationError(
+                {"earned_on": ValidationError("The date earned cannot be in the future.", code="in_future")}
+            )
         if status == Status.DONE:
             missing = milestone_missing_prerequisites(user, milestone)
             if missing:
@@ -615,16 +697,41 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         with transaction.atomic():
             progress, _ = self.select_for_update().get_or_create(user=user, milestone=milestone)
             previous = progress.status
+            if previous == Status.DONE and status is not None and status != Status.DONE:
+                dependants = milestone_done_dependants(user, milestone)
+                if dependants:
+                    raise DependantsDone(milestone, dependants)
             changed = status is not None and progress.apply_status(status, track, now, user.tzinfo)
-            for name, value in details.items():
+            if "earned_on" in details and progress.status != Status.DONE:
+                raise ValidationError(
+                    {"earned_on": ValidationError("Only a done milestone has a date earned.", code="not_done")}
+                )
+            if "earned_on" in details and earned_on is None:
+                details["earned_on"] = progress.earned_on or today  # done always has a date
+            redated = not changed and "earned_on" in details and details["earned_on"] != progress.earned_on
+            # Only what differs is written: a retried request, or a form saved
+            # unchanged, is no activity. A target date given here becomes the
+            # person's own even when it equals the planned one.
+            edited = {name: value for name, value in details.items() if getattr(progress, name) != value}
+            if "target_date" in details and progress.target_date_planned:
+                edited["target_date_planned"] = False
+            for name, value in edited.items():
                 setattr(progress, name, value)
-            if changed or details:
+            if changed or edited:
                 progress.save()
+                ActivityDay.objects.record(user, now)
+            if changed or redated:
+                ProgressEvent.objects.create(
+                    user=user,
+                    milestone=milestone,
+                    track=track,
+                    from_status=previous,
+                    to_status=progress.status,
+                    earned_on=progress.earned_on,
+                    created_at=now,
+                )
             if changed:
                 assert status is not None  # only a status changes the status
-                ProgressEvent.objects.create(
-                    user=user, milestone=milestone, track=track, from_status=previous, to_status=status, created_at=now
-                )
                 progress_changed.send(
                     sender=MilestoneProgress,
                     user=user,
@@ -636,21 +743,26 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         return progress
 
     def set_target_dates(self, user: User, dates: dict[int, date]) -> None:
-        """Write ``{milestone id: target date}`` for ``user`` in one statement, making rows where there are none.
+        """Write planned ``{milestone id: target date}`` for ``user`` in one statement, making missing rows.
 
-        bulk_create sends no post_save, so the plan's cache stamp is renewed here.
+        The dates are marked planned, so planning again may move them; a
+        caller must not pass a milestone whose date the person chose
+        (``tracker.planning`` leaves those out). bulk_create sends no
+        post_save, so the plan's cache stamp is renewed here.
         """
         if not dates:
             return
         now = timezone.now()
         self.bulk_create(
             [
-                MilestoneProgress(user=user, milestone_id=mid, target_date=when, updated_at=now)
+                MilestoneProgress(
+                    user=user, milestone_id=mid, target_date=when, target_date_planned=True, updated_at=now
+                )
                 for mid, when in dates.items()
             ],
             update_conflicts=True,
             unique_fields=["user", "milestone"],
-            update_fields=["target_date", "updated_at"],
+            update_fields=["target_date", "target_date_planned", "updated_at"],
         )
         versions.plans_changed([user.pk])
 
@@ -691,12 +803,39 @@ class PrerequisitesMissing(ValidationError):
         return {"missing": [{"slug": m.slug, "title": m.title} for m in self.missing]}
 
 
+class DependantsDone(ValidationError):
+    """Raised when a milestone would leave done while milestones built on it are done.
+
+    Answered with a 409 naming them, like ``PrerequisitesMissing``: undo those first.
+    """
+
+    http_status = 409
+    error_code = "dependants_done"
+
+    def __init__(self, milestone: Milestone, dependants: Sequence[Milestone]) -> None:
+        self.dependants = list(dependants)
+        names = ", ".join(m.title for m in self.dependants)
+        super().__init__(
+            {"status": [f"{milestone.title} is a prerequisite of what you have done: {names}. Undo those first."]},
+        )
+
+    @property
+    def error_extra(self) -> dict[str, Any]:
+        return {"dependants": [{"slug": m.slug, "title": m.title} for m in self.dependants]}
+
+
 def milestone_missing_prerequisites(user: User, milestone: Milestone) -> list[Milestone]:
-    """Active prerequisites of ``milestone`` that ``user`` has not done or skipped."""
+    """Active prerequisites of ``milestone`` that ``user`` has not done (skipped ones included)."""
     # A subquery, not exclude(progress__user=..., progress__status=...): on a
     # multi-valued relation those two conditions may match different rows.
-    settled = MilestoneProgress.objects.filter(user=user, status__in=SETTLED).values("milestone_id")
-    return list(milestone.prerequisites.active().exclude(pk__in=settled).order_by("title"))
+    done = MilestoneProgress.objects.filter(user=user, status=Status.DONE).values("milestone_id")
+    return list(milestone.prerequisites.active().exclude(pk__in=done).order_by("title"))
+
+
+def milestone_done_dependants(user: User, milestone: Milestone) -> list[Milestone]:
+    """Active milestones that need ``milestone`` first and that ``user`` has done."""
+    done = MilestoneProgress.objects.filter(user=user, status=Status.DONE).values("milestone_id")
+    return list(milestone.unlocks.active().filter(pk__in=done).order_by("title"))
 
 
 class MilestoneProgress(models.Model):
@@ -711,7 +850,13 @@ class MilestoneProgress(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The day it was earned on the person's own calendar: expiry and renewal
+    # count from it. Today when marked done, earlier for "I already have this".
+    earned_on = models.DateField("date earned", null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
+    # Whether target_date came from "Plan my dates" (which may move it again)
+    # rather than from the person (which it never overwrites).
+    target_date_planned = models.BooleanField(default=False)
     evidence_url = models.URLField(max_length=500, blank=True)
     notes = models.TextField(blank=True, max_length=5000)
     earned_in = models.ForeignKey(CareerTrack, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -736,16 +881,18 @@ class MilestoneProgress(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.milestone}: {self.get_status_display()}"
 
-    def is_expired(self, tz: tzinfo, today: date) -> bool:
-        """Done, time-limited and lapsed by ``today`` (the person's local date in ``tz``)."""
-        return self.status == Status.DONE and self.milestone.has_lapsed(self.completed_at, tz, today)
+    def is_expired(self, today: date) -> bool:
+        """Done, time-limited and lapsed by ``today`` (the person's local date)."""
+        return self.status == Status.DONE and self.milestone.has_lapsed(self.earned_on, today)
 
     def apply_status(self, status: str, track: CareerTrack | None, now: datetime, tz: tzinfo) -> bool:
         """Move this (unsaved) row to ``status`` with its dates; False when that changes nothing.
 
-        "Done" again on a lapsed certification renews it: a new completion date.
+        "Done" again on a lapsed certification renews it: a new completion
+        date, earned today (in ``tz``) unless the caller then sets another.
         """
-        renewing = status == Status.DONE and self.is_expired(tz, timezone.localdate(now, tz))
+        today = timezone.localdate(now, tz)
+        renewing = status == Status.DONE and self.is_expired(today)
         if self.status == status and not renewing:
             return False
         self.status = status
@@ -753,10 +900,12 @@ class MilestoneProgress(models.Model):
             self.started_at = now
         if status == Status.DONE:
             self.completed_at = now
+            self.earned_on = today
             self.started_at = self.started_at or now
             self.earned_in = track
         else:
             self.completed_at = None
+            self.earned_on = None
             self.earned_in = None
         if status == Status.NOT_STARTED:
             self.started_at = None
@@ -771,6 +920,8 @@ class ProgressEvent(models.Model):
     track = models.ForeignKey(CareerTrack, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     from_status = models.CharField(max_length=12, choices=Status.choices)
     to_status = models.CharField(max_length=12, choices=Status.choices)
+    # The date earned, on an event that marks a milestone done (or moves its date).
+    earned_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -784,6 +935,187 @@ class ProgressEvent(models.Model):
         if self.pk is not None:
             raise ValidationError("Progress history is append-only.")
         super().save(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# Checklists: the steps inside a milestone
+# --------------------------------------------------------------------------
+
+
+class ChecklistItemQuerySet(models.QuerySet["ChecklistItem"]):
+    def defaults(self) -> ChecklistItemQuerySet:
+        """The items editors wrote, which everyone's plan shows."""
+        return self.filter(owner__isnull=True)
+
+    def for_user(self, user: User) -> ChecklistItemQuerySet:
+        """What ``user`` sees in their milestones: the editors' items and their own (removed ones left out)."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=user), removed_at__isnull=True)
+
+    def visible_to(self, user: User) -> ChecklistItemQuerySet:
+        """What ``user`` may read and tick: ``for_user`` on milestones they may see.
+
+        Another person's item, a removed one, or one of a hidden milestone is
+        not among them, so looking it up is simply "not found".
+        """
+        return self.for_user(user).filter(milestone__in=Milestone.objects.on_published_ladders())
+
+    def in_plans_of(self, user: User) -> ChecklistItemQuerySet:
+        """Items of the milestones on visible steps of ``user``'s current plans (a subquery, no join)."""
+        tracks = Enrollment.objects.for_user(user).current().values("track_id")
+        return self.filter(milestone__in=LadderStep.objects.visible().filter(track__in=tracks).values("milestone_id"))
+
+    def with_state(self, user: User) -> ChecklistItemQuerySet:
+        """Each item with ``user``'s tick as ``my_*`` attributes, in one join.
+
+        ``my_done`` is False for an item never ticked, whose ``my_done_at``
+        and ``my_updated_at`` are None.
+        """
+        return self.annotate(mine=models.FilteredRelation("ticks", condition=Q(ticks__user=user))).annotate(
+            my_done=models.Case(
+                models.When(mine__done=True, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+            my_done_at=models.F("mine__done_at"),
+            my_updated_at=models.F("mine__updated_at"),
+        )
+
+
+class ChecklistItemManager(models.Manager["ChecklistItem"]):
+    def get_by_natural_key(self, milestone_slug: str, slug: str) -> ChecklistItem:
+        return self.get(milestone__slug=milestone_slug, slug=slug, owner__isnull=True)
+
+
+class ChecklistItem(models.Model):
+    """One step inside a milestone ("book the exam"): written by editors for everyone, or by a person for themselves.
+
+    Editors' items (``owner`` empty) are content, identified by their slug
+    within the milestone. A person's own items are private; removing one
+    stamps ``removed_at`` rather than deleting it, so a syncing app learns
+    that it went.
+    """
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="checklist")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="checklist_items",
+        help_text="Empty for an item every plan shows; set for a person's own item.",
+    )
+    slug = models.SlugField(blank=True, help_text="Identifies an editor's item within its milestone.")
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChecklistItemManager.from_queryset(ChecklistItemQuerySet)()
+
+    class Meta:
+        ordering = ("milestone", "order", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "slug"],
+                condition=Q(owner__isnull=True),
+                name="checklist_default_slug_unique_per_milestone",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False) | ~Q(slug=""), name="checklist_default_item_has_a_slug"
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "updated_at"], name="checklist_owner_updated")]
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.title}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.milestone.slug, self.slug)
+
+    natural_key.dependencies = ["tracker.milestone"]  # type: ignore[attr-defined]
+
+    @property
+    def is_own(self) -> bool:
+        """A person's own item (which they may rename, reorder and remove), not an editors' one."""
+        return self.owner_id is not None
+
+
+class ChecklistTick(models.Model):
+    """A person's state on one checklist item. Unticking keeps the row (``done`` false) so sync sees it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checklist_ticks")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="ticks")
+    done = models.BooleanField(default=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "item"], name="tick_once_per_user_and_item")]
+        indexes = [models.Index(fields=["user", "updated_at"], name="tick_user_updated")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.item}: {'done' if self.done else 'not done'}"
+
+
+# --------------------------------------------------------------------------
+# Activity: the days a person moved their plan forward
+# --------------------------------------------------------------------------
+
+
+class ActivityDayManager(models.Manager["ActivityDay"]):
+    def record(self, user: User, when: datetime | None = None) -> None:
+        """Count one thing done in the plan on ``when``'s day in the person's own zone (now by default).
+
+        Safe under concurrent calls: an increment, or an insert when the day
+        has no row yet, and an increment after all when a parallel call
+        inserted it first.
+        """
+        day = timezone.localdate(when or timezone.now(), user.tzinfo)
+        if self.filter(user=user, day=day).update(count=models.F("count") + 1):
+            return
+        try:
+            with transaction.atomic():
+                self.create(user=user, day=day, count=1)
+        except IntegrityError:
+            self.filter(user=user, day=day).update(count=models.F("count") + 1)
+
+
+class ActivityDay(models.Model):
+    """A day on the person's own calendar on which they did something in their plan, and how many things.
+
+    Status changes, checklist ticks and saved evidence or notes each count.
+    The streak and the heat-map read these rows, so neither depends on the
+    time zone the server runs in.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_days")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=1)
+
+    objects: ClassVar[ActivityDayManager] = ActivityDayManager()
+
+    class Meta:
+        ordering = ("user", "day")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="activity_once_per_user_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day}: {self.count}"
+
+
+class RestWeek(models.Model):
+    """A week (by its Monday, on the person's calendar) the person marked as rest: it keeps a weekly streak alive."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rest_weeks")
+    monday = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("user", "monday")
+        constraints = [models.UniqueConstraint(fields=["user", "monday"], name="rest_week_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · rest week of {self.monday}"
 
 
 def add_months(day: date, months: int) -> date:

@@ -7,30 +7,34 @@ dashboard, the API and the nudges all compute through ``progress_from_rows``
 (``progress_for_enrollments`` reads one user's rows for it; the nudges read a
 whole batch of users' rows at once), so they agree on what "done", "expired"
 and "next up" mean. ``dashboard`` builds the dashboard once, for the web page
-and the API's ``dashboard/`` alike.
+and the API's ``dashboard/`` alike. One person's plans take a fourth query,
+for the checklists inside their milestones ("3 of 5"); the nudges' batches
+leave those out.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from . import versions
+from .activity import Activity, Heatmap, monday_of
 from .models import (
     SETTLED,
     Category,
+    ChecklistItem,
+    ChoiceGroup,
     Enrollment,
     LadderStep,
     Milestone,
     MilestoneProgress,
-    ProgressEvent,
     Status,
 )
 
@@ -38,8 +42,11 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 EXPIRED = "expired"
-# The statuses whose events make a week count in a streak (started or finished something).
-STREAK_STATUSES = (Status.IN_PROGRESS, Status.DONE)
+# A step's part in its plan: needed on its own, picked (or the cheapest to
+# pick) in its choice group, or an alternative nobody is asked to do.
+REQUIRED, CANDIDATE, ALTERNATIVE = "required", "candidate", "alternative"
+# Statuses that mean a person has chosen a group member: started, earned, or earned and lapsed.
+CHOSEN = (Status.DONE, Status.IN_PROGRESS, EXPIRED)
 NEXT_UP_LIMIT = 5
 # Read once: going through the enum for each plan's categories showed up in
 # the nudges' profile (thousands of plans per scan).
@@ -54,12 +61,37 @@ class StepState:
     step: LadderStep
     progress: MilestoneProgress | None
     status: str  # a Status value, or "expired" for a lapsed certification
+    # Prerequisites not done yet, skipped ones included: skipping is "not for
+    # me", and does not unlock what builds on it.
     missing_prerequisites: list[Milestone]
     expires_on: date | None
+    skipped_prerequisites: list[Milestone] = field(default_factory=list)
+    role: str = REQUIRED
+    index: int = 0  # place in the ladder
+    # Behind a skipped prerequisite, directly or through another step: on hold
+    # until the person takes the skipped one up again (or skips this too), so
+    # it is neither planned nor counted in the effort left.
+    is_blocked: bool = False
+    # The person's checklist items on this milestone (``my_done`` on each), in
+    # order; None where not read (the nudges' batches), so counts are absent.
+    checklist: list[ChecklistItem] | None = None
 
     @property
     def milestone(self) -> Milestone:
         return self.step.milestone
+
+    @property
+    def group(self) -> ChoiceGroup | None:
+        return self.step.choice_group
+
+    @property
+    def is_needed(self) -> bool:
+        """Part of what the person needs: not an alternative in a choice group."""
+        return self.role != ALTERNATIVE
+
+    @property
+    def earned_on(self) -> date | None:
+        return self.progress.earned_on if self.progress and self.status in (Status.DONE, EXPIRED) else None
 
     @property
     def is_done(self) -> bool:
@@ -74,6 +106,47 @@ class StepState:
     def target_date(self) -> date | None:
         return self.progress.target_date if self.progress else None
 
+    @property
+    def checklist_done(self) -> int | None:
+        """Ticked checklist items: the 3 of "3 of 5" (None when the checklist was not read)."""
+        return None if self.checklist is None else sum(bool(i.my_done) for i in self.checklist)  # type: ignore[attr-defined]
+
+    @property
+    def checklist_total(self) -> int | None:
+        """The person's checklist items on this milestone: the 5 of "3 of 5"."""
+        return None if self.checklist is None else len(self.checklist)
+
+
+@dataclass
+class Unit:
+    """One thing a plan counts: a step on its own, or a choice group as a whole.
+
+    Its ``status`` is a step's status; a group is done once ``needs`` of its
+    members are, skipped once too few members are left that are not skipped,
+    in progress once a member is chosen. ``effort_weeks`` is what the unit
+    asks of the person: a step's effort, or the effort of the group members
+    picked (the chosen ones, then the cheapest).
+    """
+
+    items: list[StepState]
+    group: ChoiceGroup | None
+    status: str
+    effort_weeks: int
+    effort_left_weeks: int
+
+    @property
+    def category(self) -> str:
+        return self.items[0].milestone.category
+
+    @property
+    def done_members(self) -> int:
+        return sum(1 for i in self.items if i.status == Status.DONE)
+
+    @property
+    def chosen(self) -> list[StepState]:
+        """The members the person has chosen (started, done, or done and lapsed), in ladder order."""
+        return [i for i in self.items if i.status in CHOSEN]
+
 
 @dataclass
 class CategoryProgress:
@@ -84,8 +157,13 @@ class CategoryProgress:
     skipped: int = 0
 
     @property
+    def counted(self) -> int:
+        """The units this category's percentage is taken of: all but the skipped."""
+        return self.total - self.skipped
+
+    @property
     def percent(self) -> int:
-        return _percent(self.done, self.total, self.skipped)
+        return completion(self.done, self.total, self.skipped)
 
 
 @dataclass
@@ -96,6 +174,7 @@ class TrackProgress:
     items: list[StepState]
     by_category: list[CategoryProgress]
     today: date
+    units: list[Unit] = field(default_factory=list)
     done: int = 0
     skipped: int = 0
     next_up: list[StepState] = field(default_factory=list)
@@ -104,7 +183,13 @@ class TrackProgress:
 
     @property
     def total(self) -> int:
-        return len(self.items)
+        """Units in the plan: each step on its own, each choice group once."""
+        return len(self.units)
+
+    @property
+    def counted(self) -> int:
+        """The units the percentage is taken of: all but the skipped."""
+        return self.total - self.skipped
 
     @property
     def remaining(self) -> int:
@@ -112,22 +197,130 @@ class TrackProgress:
 
     @property
     def percent(self) -> int:
-        return _percent(self.done, self.total, self.skipped)
+        return completion(self.done, self.total, self.skipped)
 
     @property
     def is_complete(self) -> bool:
         return self.total > 0 and self.remaining == 0
 
+    @property
+    def effort_weeks(self) -> int:
+        """The effort of everything the person needs (skipped units and alternatives left out)."""
+        return sum(u.effort_weeks for u in self.units)
 
-def _percent(done: int, total: int, skipped: int) -> int:
-    """Done as a share of what the user means to do; skipped steps drop out.
+    @property
+    def effort_left_weeks(self) -> int:
+        """The effort of what is still to do."""
+        return sum(u.effort_left_weeks for u in self.units)
 
-    Floored, so a plan shows 100% only when nothing is left.
+    @property
+    def groups(self) -> list[Unit]:
+        return [u for u in self.units if u.group is not None]
+
+    @property
+    def to_do(self) -> list[StepState]:
+        """Needed steps not yet done or skipped, nor held up by a skipped prerequisite, in ladder order.
+
+        What planning spreads dates over and "next up" chooses from.
+        """
+        return [i for i in self.items if i.is_needed and not i.is_settled and not i.is_blocked]
+
+
+WEEKS_PER_YEAR = 52
+
+
+def effort_in_words(weeks: int) -> str:
+    """An effort as people say it: weeks up to a year, then years to the nearest half ("1½ years", "3 years")."""
+    if weeks < WEEKS_PER_YEAR:
+        return f"{weeks} week{'s' if weeks != 1 else ''}"
+    whole, half = divmod(round(2 * weeks / WEEKS_PER_YEAR), 2)
+    if half:
+        return f"{whole}½ years"
+    return f"{whole} year{'s' if whole != 1 else ''}"
+
+
+def completion(done: int, total: int, skipped: int) -> int:
+    """The one definition of progress: done units as a share of the units needed, skipped ones left out.
+
+    Every percentage (a plan, a category, the dashboard, the shared page, the
+    export, the API) is this. Floored, so a plan shows 100% only when nothing
+    is left.
     """
     relevant = total - skipped
     if relevant <= 0:
         return 100 if total else 0
     return math.floor(100 * done / relevant)
+
+
+def ladder_units(items: list[StepState]) -> list[Unit]:
+    """Group a plan's steps (in ladder order) into units and settle each group member's role.
+
+    A group's picks are its done members, then its started ones, then the
+    cheapest of the rest (ladder order breaks ties), up to ``needs``; those
+    are candidates, and the rest alternatives. Once ``needs`` members are
+    done, or too few are left that are not skipped, nothing else in the group
+    is needed.
+    """
+    units: list[Unit] = []
+    groups: dict[int, list[StepState]] = {}
+    for item in items:
+        group = item.group
+        if group is None:
+            item.role = REQUIRED
+            units.append(_single_unit(item))
+        elif group.pk in groups:
+            groups[group.pk].append(item)
+        else:
+            groups[group.pk] = [item]
+            units.append(Unit(items=groups[group.pk], group=group, status="", effort_weeks=0, effort_left_weeks=0))
+    for unit in units:
+        if unit.group is not None:
+            _settle_group(unit)
+    return units
+
+
+def _single_unit(item: StepState) -> Unit:
+    effort = 0 if item.status == Status.SKIPPED else item.milestone.effort_weeks
+    left = 0 if item.is_settled or item.is_blocked else effort
+    return Unit(items=[item], group=None, status=item.status, effort_weeks=effort, effort_left_weeks=left)
+
+
+def _settle_group(unit: Unit) -> None:
+    assert unit.group is not None
+    needs = unit.group.needs
+    members = unit.items
+    done = [m for m in members if m.status == Status.DONE]
+    open_members = [m for m in members if m.status != Status.SKIPPED]
+    if len(done) >= needs:
+        picks, unit.status = done, Status.DONE
+    elif len(open_members) < needs:
+        picks, unit.status = [], Status.SKIPPED
+    else:
+        chosen = done + [m for m in members if m.status in CHOSEN and m.status != Status.DONE]
+        taken = {m.index for m in chosen}
+        rest = sorted(
+            (m for m in open_members if m.index not in taken and not m.is_blocked),
+            key=lambda m: (m.milestone.effort_weeks, m.index),
+        )
+        picks = (chosen + rest)[:needs]
+        unit.status = Status.IN_PROGRESS if chosen else Status.NOT_STARTED
+    picked = {m.index for m in picks}
+    for member in members:
+        member.role = CANDIDATE if member.index in picked else ALTERNATIVE
+    unit.effort_weeks = sum(m.milestone.effort_weeks for m in picks)
+    unit.effort_left_weeks = sum(m.milestone.effort_weeks for m in picks if not m.is_settled and not m.is_blocked)
+
+
+def starting_units(steps: Sequence[LadderStep]) -> list[Unit]:
+    """A track's units as they stand for someone starting out: each choice group's cheapest picks as candidates.
+
+    Their ``effort_weeks`` add up to the honest total a track page states.
+    """
+    items = [
+        StepState(step=s, progress=None, status=Status.NOT_STARTED, missing_prerequisites=[], expires_on=None, index=n)
+        for n, s in enumerate(steps)
+    ]
+    return ladder_units(items)
 
 
 def steps_for_tracks(track_ids: Sequence[int]) -> dict[int, list[LadderStep]]:
@@ -158,7 +351,9 @@ def progress_for_enrollments(
         return {}
     by_track = steps_for_tracks(sorted({e.track_id for e in enrollments}))
     rows = {p.milestone_id: p for p in MilestoneProgress.objects.filter(user=user).select_related("earned_in")}
-    return progress_from_rows(enrollments, by_track, rows, today, user.tzinfo)
+    result = progress_from_rows(enrollments, by_track, rows, today, user.tzinfo)
+    attach_checklists(user, [item for progress in result.values() for item in progress.items])
+    return result
 
 
 def track_progress(enrollment: Enrollment, today: date | None = None) -> TrackProgress:
@@ -205,7 +400,7 @@ def prerequisites_by_milestone(steps_by_track: dict[int, list[LadderStep]]) -> d
 def _effective_status(row: MilestoneProgress | None, milestone: Milestone | None, today: date, tz: tzinfo) -> str:
     if row is None:
         return Status.NOT_STARTED
-    if row.status == Status.DONE and milestone is not None and milestone.has_lapsed(row.completed_at, tz, today):
+    if row.status == Status.DONE and milestone is not None and milestone.has_lapsed(row.earned_on, today):
         return EXPIRED
     return row.status
 
@@ -219,115 +414,121 @@ def _track_progress(
     today: date,
     tz: tzinfo,
 ) -> TrackProgress:
-    categories = {value: CategoryProgress(value, label) for value, label in CATEGORY_CHOICES}
     result = TrackProgress(enrollment=enrollment, items=[], by_category=[], today=today)
     horizon = today + timedelta(days=UPCOMING_DAYS)
-    # A prerequisite is met when done (even if since expired: the skill
-    # stays) or skipped.
-    met = (*SETTLED, EXPIRED)
-    for step in steps:
+    # A prerequisite is met when done, even if since expired (the skill
+    # stays). Skipped is "not for me" and meets nothing.
+    met = (Status.DONE, EXPIRED)
+    blocked = _blocked_by_skips(status_of, prerequisites, met)
+    for index, step in enumerate(steps):
         row = rows.get(step.milestone_id)
         status = status_of.get(step.milestone_id, Status.NOT_STARTED)
         missing = [p for p in prerequisites[step.milestone_id] if status_of.get(p.pk, Status.NOT_STARTED) not in met]
-        item = StepState(
-            step=step,
-            progress=row,
-            status=status,
-            missing_prerequisites=missing,
-            expires_on=step.milestone.expires_on(row.completed_at, tz) if row and row.status == Status.DONE else None,
+        result.items.append(
+            StepState(
+                step=step,
+                progress=row,
+                status=status,
+                missing_prerequisites=missing,
+                skipped_prerequisites=[p for p in missing if status_of.get(p.pk) == Status.SKIPPED],
+                expires_on=step.milestone.expires_on(row.earned_on) if row and row.status == Status.DONE else None,
+                index=index,
+                is_blocked=blocked(step.milestone_id),
+            )
         )
-        result.items.append(item)
-        cat = categories[step.milestone.category]
+    result.units = ladder_units(result.items)
+    categories = {value: CategoryProgress(value, label) for value, label in CATEGORY_CHOICES}
+    for unit in result.units:
+        cat = categories[unit.category]
         cat.total += 1
-        if status == Status.DONE:
+        if unit.status == Status.DONE:
             result.done += 1
             cat.done += 1
-        elif status == Status.SKIPPED:
+        elif unit.status == Status.SKIPPED:
             result.skipped += 1
             cat.skipped += 1
-        if item.is_settled:
-            continue
-        if not missing and len(result.next_up) < NEXT_UP_LIMIT:
-            result.next_up.append(item)
-        if item.target_date is not None:
-            if item.target_date < today:
-                result.overdue.append(item)
-            elif item.target_date <= horizon:
-                result.upcoming.append(item)
     result.by_category = [c for c in categories.values() if c.total]
+    for item in result.to_do:
+        if item.target_date is None:
+            continue
+        if item.target_date < today:
+            result.overdue.append(item)
+        elif item.target_date <= horizon:
+            result.upcoming.append(item)
+    result.next_up = sorted((i for i in result.to_do if not i.missing_prerequisites), key=_next_up_order)[
+        :NEXT_UP_LIMIT
+    ]
     result.upcoming.sort(key=lambda i: i.target_date or today)
     result.overdue.sort(key=lambda i: i.target_date or today)
     return result
 
 
+def _blocked_by_skips(
+    status_of: dict[int, str], prerequisites: dict[int, list[Milestone]], met: tuple[str, ...]
+) -> Callable[[int], bool]:
+    """Whether a milestone waits on a skipped prerequisite, directly or through unmet ones (memoised per plan read)."""
+    memo: dict[int, bool] = {}
+
+    def blocked(milestone_id: int) -> bool:
+        if milestone_id not in memo:
+            memo[milestone_id] = False  # the graph has no cycles (refused on write); this only ends a walk
+            memo[milestone_id] = any(
+                status_of.get(p.pk) == Status.SKIPPED
+                or (status_of.get(p.pk, Status.NOT_STARTED) not in met and blocked(p.pk))
+                for p in prerequisites.get(milestone_id, ())
+            )
+        return memo[milestone_id]
+
+    return blocked
+
+
+def _next_up_order(item: StepState) -> tuple[bool, date, int]:
+    """Started first (a lapsed certification too: it wants renewing), then the nearest date, then the ladder."""
+    return (item.status not in (Status.IN_PROGRESS, EXPIRED), item.target_date or date.max, item.index)
+
+
 # --------------------------------------------------------------------------
-# Weeks: the streak and the weekly chart count weeks in the person's own zone
+# Checklists: the items inside each step's milestone, "3 of 5"
+# --------------------------------------------------------------------------
+
+
+def attach_checklists(user: User, items: Sequence[StepState]) -> None:
+    """Give each of ``user``'s steps its checklist (``StepState.checklist``), in one query for them all.
+
+    The items ``user`` may see (the editors' and their own), each with their
+    tick as ``my_done``; a milestone on several plans shares one list, as it
+    shares its progress.
+    """
+    milestone_ids = {item.step.milestone_id for item in items}
+    by_milestone: dict[int, list[ChecklistItem]] = {mid: [] for mid in milestone_ids}
+    if milestone_ids:
+        rows = ChecklistItem.objects.visible_to(user).filter(milestone_id__in=milestone_ids).with_state(user)
+        for row in rows.order_by("milestone_id", "order", "id"):
+            by_milestone[row.milestone_id].append(row)
+    for item in items:
+        item.checklist = by_milestone[item.step.milestone_id]
+
+
+# --------------------------------------------------------------------------
+# The weekly chart: milestones earned per week
 # --------------------------------------------------------------------------
 
 # The weekly chart's span.
 CHART_WEEKS = 12
 
 
-def monday_of(day: date) -> date:
-    """The Monday that starts ``day``'s week."""
-    return day - timedelta(days=day.weekday())
-
-
-def count_by_week(stamps: Iterable[datetime], tz: tzinfo) -> Counter[date]:
-    """How many of ``stamps`` fall in each week (Monday to Sunday) of the calendar in ``tz``, keyed by Monday."""
-    return Counter(monday_of(timezone.localtime(stamp, tz).date()) for stamp in stamps)
-
-
-def weekly_streak(user: User, today: date | None = None) -> int:
-    """Consecutive weeks (Monday to Sunday, in the user's zone) with progress.
-
-    A week counts when the user started or finished something in it. The
-    current week need not have progress yet: the streak is alive until it ends.
-    """
-    tz = user.tzinfo
-    today = today or timezone.localdate(timezone.now(), tz)
-    stamps = ProgressEvent.objects.filter(
-        user=user,
-        to_status__in=STREAK_STATUSES,
-        created_at__date__gte=streak_history_start(today),
-    ).values_list("created_at", flat=True)
-    return streak_from_stamps(stamps, tz, today)
-
-
-def streak_history_start(today: date) -> date:
-    """The earliest date (in the current time zone, as ``created_at__date``) whose events a streak reads."""
-    # Two years of history is enough to count any realistic streak and keeps
-    # the read bounded for long-time users.
-    return monday_of(today) - timedelta(weeks=104) - timedelta(days=1)
-
-
-def streak_from_stamps(stamps: Iterable[datetime], tz: tzinfo, today: date) -> int:
-    """``weekly_streak`` from the times of the user's progress events already read (no queries).
-
-    ``stamps`` are the ``created_at`` of the user's events whose status is in
-    ``STREAK_STATUSES``; those older than ``streak_history_start`` are left
-    out here too, so a caller that read a wider window gets the same count.
-    """
-    start = streak_history_start(today)
-    # As ``created_at__date`` reads it: the date in the current time zone.
-    current = timezone.get_current_timezone()
-    weeks = count_by_week((s for s in stamps if s.astimezone(current).date() >= start), tz)
-    this_monday = monday_of(today)
-    monday = this_monday if weeks[this_monday] else this_monday - timedelta(weeks=1)
-    streak = 0
-    while weeks[monday]:
-        streak += 1
-        monday -= timedelta(weeks=1)
-    return streak
-
-
 def completions_by_week(user: User, today: date, weeks: int = CHART_WEEKS) -> list[dict[str, Any]]:
-    """Milestones marked done in each of the last ``weeks`` weeks (Monday first), in one query."""
+    """Milestones earned in each of the last ``weeks`` weeks (Monday first), by their date earned, in one query.
+
+    Each milestone counts once, in the week it was earned on the person's
+    calendar: marking it done, undoing and marking it again does not count
+    twice, and "I already have this" counts in the week it was really earned.
+    """
     first_monday = monday_of(today) - timedelta(weeks=weeks - 1)
-    stamps = ProgressEvent.objects.filter(
-        user=user, to_status=Status.DONE, created_at__date__gte=first_monday - timedelta(days=1)
-    ).values_list("created_at", flat=True)
-    counts = count_by_week(stamps, user.tzinfo)
+    days = MilestoneProgress.objects.filter(
+        user=user, status=Status.DONE, earned_on__gte=first_monday, earned_on__lte=today
+    ).values_list("earned_on", flat=True)
+    counts = Counter(monday_of(day) for day in days if day is not None)
     mondays = [first_monday + timedelta(weeks=n) for n in range(weeks)]
     peak = max([counts[m] for m in mondays] + [1])
     return [{"week": m, "count": counts[m], "height": round(100 * counts[m] / peak)} for m in mondays]
@@ -339,10 +540,11 @@ def completions_by_week(user: User, today: date, weeks: int = CHART_WEEKS) -> li
 
 
 class Dashboard:
-    """A person's dashboard on their own ``today``: every current plan's progress, the streak and the chart.
+    """A person's dashboard on their own ``today``: every current plan's progress, the streak, heat-map and chart.
 
-    The plans and the streak cost a fixed number of queries; the weekly chart
-    (one more) is read only by the pages that show it.
+    The plans, the streak and the heat-map cost a fixed number of queries
+    (the last two share ``activity.Activity``'s two); the weekly chart (one
+    more) is read only by the pages that show it.
     """
 
     def __init__(self, user: User, today: date | None = None) -> None:
@@ -353,7 +555,18 @@ class Dashboard:
         )
         progress = progress_for_enrollments(user, enrollments, today=self.today)
         self.plans = [progress[e.pk] for e in enrollments]
-        self.streak_weeks = weekly_streak(user, today=self.today)
+        self.activity = Activity(user, self.today)
+        self.streak = self.activity.streak
+        self.streak_weeks = self.streak.weeks
+
+    @property
+    def heatmap(self) -> Heatmap:
+        return self.activity.heatmap
+
+    @cached_property
+    def left(self) -> list[Enrollment]:
+        """Plans the person left, to follow again in one click (their progress is still theirs)."""
+        return list(Enrollment.objects.for_user(self.user).left().select_related("track"))
 
     @cached_property
     def chart(self) -> list[dict[str, Any]]:

@@ -2,18 +2,23 @@
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import versions
 from .models import (
+    ActivityDay,
     CareerLevel,
     CareerTrack,
+    ChecklistItem,
+    ChecklistTick,
+    ChoiceGroup,
     Enrollment,
     LadderStep,
     Milestone,
     MilestoneProgress,
     Resource,
+    RestWeek,
     check_prerequisite_cycle,
 )
 
@@ -42,9 +47,18 @@ def refuse_prerequisite_cycles(
 # plan changes. Bulk writes that bypass these signals renew the stamps
 # themselves (the admin's publish and activate actions, Enrollment.plan_dates).
 versions.connect_receivers(
-    catalogue_models=[CareerTrack, CareerLevel, LadderStep, Milestone, Resource],
-    plan_models=[Enrollment, MilestoneProgress],
+    catalogue_models=[CareerTrack, CareerLevel, ChoiceGroup, LadderStep, Milestone, Resource],
+    plan_models=[Enrollment, MilestoneProgress, ChecklistTick, ActivityDay, RestWeek],
 )
+
+
+@receiver([post_save, post_delete], sender=ChecklistItem)
+def checklist_item_changed(sender: Any, instance: ChecklistItem, **kwargs: Any) -> None:
+    """An editors' item is catalogue content; a person's own item is part of their plan."""
+    if instance.owner_id is None:
+        versions.catalogue_changed()
+    else:
+        versions.plans_changed([instance.owner_id])
 
 
 @receiver(m2m_changed, sender=Milestone.prerequisites.through)

@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from accounts.models import User
 from nudges.models import ReminderPreferences
@@ -42,6 +43,14 @@ def test_seed_demo_makes_consistent_plans_that_obey_the_rules(seeded):
     done = MilestoneProgress.objects.filter(user__in=users, status=Status.DONE).count()
     doing = MilestoneProgress.objects.filter(user__in=users, status=Status.IN_PROGRESS).count()
     assert ProgressEvent.objects.filter(user__in=users).count() == 2 * done + doing
+    # Done rows carry their date earned on the owner's calendar, and every day with history is an activity day.
+    for row in MilestoneProgress.objects.filter(user__in=users, status=Status.DONE).select_related("user"):
+        assert row.earned_on == timezone.localdate(row.completed_at, row.user.tzinfo), row
+    for user in users[:10]:
+        history_days = {
+            timezone.localdate(at, user.tzinfo) for at in user.progress_events.values_list("created_at", flat=True)
+        }
+        assert set(user.activity_days.values_list("day", flat=True)) == history_days
     # The shared password works, and ids continue past the generated ones.
     assert users.first().check_password("demo-careerplan-2026")
     assert User.objects.create_user("after@example.com", "pw-0123456789").pk > max(users.values_list("pk", flat=True))

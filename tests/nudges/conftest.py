@@ -8,7 +8,7 @@ import time_machine
 
 from nudges.models import ReminderPreferences
 from tests.factories import CareerLevelFactory, CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
-from tracker.models import CareerTrack, Category, Enrollment, Milestone, ProgressEvent, Status
+from tracker.models import ActivityDay, CareerTrack, Category, Enrollment, Milestone, ProgressEvent, Status
 
 
 @dataclass
@@ -45,7 +45,8 @@ def set_done(user, milestone, when, track=None):
 
 
 def touch(user, milestone, when):
-    """A progress event at ``when`` (started something)."""
+    """A progress event at ``when`` (started something), and the activity day it makes, as the domain records both."""
+    ActivityDay.objects.record(user, when)
     return ProgressEvent.objects.create(
         user=user, milestone=milestone, from_status=Status.NOT_STARTED, to_status=Status.IN_PROGRESS, created_at=when
     )

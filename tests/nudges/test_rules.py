@@ -8,8 +8,8 @@ import time_machine
 from nudges import rules
 from nudges.models import ReminderPreferences, Rule
 from nudges.state import load_state
-from tests.factories import UserFactory
-from tracker.models import MilestoneProgress
+from tests.factories import ChoiceGroupFactory, UserFactory
+from tracker.models import LadderStep, MilestoneProgress
 
 from .conftest import make_plan, prefs_for, set_done, touch
 
@@ -102,6 +102,19 @@ def test_an_overdue_milestone_is_nudged_at_most_once_a_week(learner, plan):
     later = rules.overdue(state_at(learner, at(2026, 3, 18, 10)), at(2026, 3, 18, 10))
     assert later.period not in periods
     assert later.title == "SQL fundamentals is overdue"
+
+
+def test_an_alternative_nobody_needs_any_more_is_not_nudged(learner, plan):
+    """Python and SQL as a choice of one: once Python is done, SQL's date brings no deadline, overdue or stall nudge."""
+    group = ChoiceGroupFactory(track=plan.track)
+    LadderStep.objects.filter(track=plan.track, milestone__in=[plan.python, plan.sql]).update(choice_group=group)
+    target(learner, plan.sql, date(2026, 3, 20))
+    set_done(learner, plan.python, at(2026, 3, 2, 10))
+
+    assert rules.deadline(state_at(learner, at(2026, 3, 13, 10)), at(2026, 3, 13, 10)) is None
+    assert rules.overdue(state_at(learner, at(2026, 3, 25, 10)), at(2026, 3, 25, 10)) is None
+    stalled = rules.stalled(state_at(learner, at(2026, 3, 25, 10)), at(2026, 3, 25, 10))
+    assert stalled.title.endswith("is Cloud ML certification")
 
 
 def test_a_date_not_yet_passed_is_not_overdue(learner, plan):

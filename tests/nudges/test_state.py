@@ -8,8 +8,9 @@ import time_machine
 from nudges.models import ReminderPreferences
 from nudges.state import read_batch, user_state
 from tests.factories import UserFactory
-from tracker.models import Enrollment, MilestoneProgress, ProgressEvent, Status
-from tracker.progress import progress_for_enrollments, weekly_streak
+from tracker.activity import weekly_streak
+from tracker.models import ActivityDay, Enrollment, MilestoneProgress, RestWeek, Status
+from tracker.progress import progress_for_enrollments
 
 from .conftest import make_plan, set_done, touch
 
@@ -48,13 +49,7 @@ def learners(learner):
     MilestoneProgress.objects.create(user=other, milestone=plan.python, target_date=date(2026, 3, 1))
     set_done(other, other_plan.python, NOW - timedelta(days=2))
     # Sunday 23:30 UTC is already Monday in Kiritimati: a week of its own there.
-    ProgressEvent.objects.create(
-        user=other,
-        milestone=other_plan.python,
-        from_status=Status.NOT_STARTED,
-        to_status=Status.IN_PROGRESS,
-        created_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC),
-    )
+    touch(other, other_plan.python, datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
 
     idle = UserFactory(email="idle@example.com")
     return [owner, other, idle]
@@ -73,6 +68,24 @@ def test_each_users_plans_streak_and_week_are_the_dashboards(learners):
             assert [plan_summary(p) for p in state.plans] == [plan_summary(alone[e.pk]) for e in enrollments]
             assert state.streak == (weekly_streak(user, today=today) if enrollments else 0)
     owner, other, idle = learners
-    assert user_state(owner, prefs[owner.pk], reading, NOW).streak == 3
+    # Active this week and the two before; the missed week before those is
+    # forgiven (one rest in four), and the week before it counts too.
+    assert user_state(owner, prefs[owner.pk], reading, NOW).streak == 4
     assert user_state(other, prefs[other.pk], reading, NOW).done_this_week == ["Python basics"]
     assert user_state(idle, prefs[idle.pk], reading, NOW).plans == []
+
+
+def test_a_marked_rest_week_and_a_daylight_saving_change_read_the_same_in_a_batch(learner):
+    """The batch reads activity days and rest weeks as the dashboard does: across Berlin's change, this week off."""
+    learner.timezone = "Europe/Berlin"
+    learner.save()
+    make_plan(learner)
+    now = datetime(2026, 4, 8, 10, tzinfo=UTC)  # Wednesday; summer time began on Sunday 29 March
+    ActivityDay.objects.record(learner, datetime(2026, 3, 18, 18, tzinfo=UTC))
+    ActivityDay.objects.record(learner, datetime(2026, 3, 29, 21, 30, tzinfo=UTC))  # Sunday 23:30 in Berlin
+    ActivityDay.objects.record(learner, datetime(2026, 3, 29, 22, 30, tzinfo=UTC))  # Monday 00:30 in Berlin
+    RestWeek.objects.create(user=learner, monday=date(2026, 4, 6))
+    prefs = {learner.pk: ReminderPreferences.for_user(learner)}
+    with time_machine.travel(now, tick=False):
+        state = user_state(learner, prefs[learner.pk], read_batch([learner], prefs, now), now)
+        assert state.streak == weekly_streak(learner, today=date(2026, 4, 8)) == 3

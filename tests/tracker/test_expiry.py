@@ -42,7 +42,12 @@ def certified(request):
     LadderStepFactory(track=track, milestone=cert)
     plan = EnrollmentFactory(user=person, track=track)
     MilestoneProgress.objects.create(
-        user=person, milestone=cert, status=Status.DONE, completed_at=local(completed, zone), earned_in=track
+        user=person,
+        milestone=cert,
+        status=Status.DONE,
+        completed_at=local(completed, zone),
+        earned_on=completed.date(),  # the day on the person's calendar, as marking it done records it
+        earned_in=track,
     )
     return person, plan, cert, local(day_before, zone), local(expiry_day, zone)
 

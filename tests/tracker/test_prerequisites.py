@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tests.factories import MilestoneFactory, MilestoneProgressFactory
-from tracker.models import MilestoneProgress, PrerequisitesMissing, ProgressEvent, Status
+from tracker.models import DependantsDone, MilestoneProgress, PrerequisitesMissing, ProgressEvent, Status
 
 
 def test_it_rejects_a_prerequisite_cycle_and_names_the_loop(db):
@@ -60,12 +60,68 @@ def test_marking_done_with_missing_prerequisites_names_them_and_saves_nothing(ow
     assert not ProgressEvent.objects.filter(user=owner, milestone=model).exists()
 
 
-def test_a_skipped_prerequisite_counts_as_met(owner):
+def test_a_skipped_prerequisite_does_not_unlock_what_builds_on_it(owner):
+    """Skipped means "not for me": Kaggle Expert stays locked behind a skipped Kaggle Contributor."""
+    contributor = MilestoneFactory(title="Kaggle Contributor")
+    expert = MilestoneFactory(title="Kaggle Expert")
+    expert.prerequisites.add(contributor)
+    MilestoneProgress.objects.set_status(owner, contributor, Status.SKIPPED)
+
+    with pytest.raises(PrerequisitesMissing) as excinfo:
+        MilestoneProgress.objects.set_status(owner, expert, Status.DONE)
+
+    assert [m.title for m in excinfo.value.missing] == ["Kaggle Contributor"]
+    assert not MilestoneProgress.objects.filter(user=owner, milestone=expert).exists()
+
+
+@pytest.mark.parametrize("to", [Status.IN_PROGRESS, Status.NOT_STARTED, Status.SKIPPED])
+def test_undoing_a_prerequisite_of_something_done_is_refused_naming_it(owner, to):
+    """A prerequisite cannot leave done while what builds on it is done: the refusal names those, nothing changes."""
+    contributor = MilestoneFactory(title="Kaggle Contributor")
+    expert = MilestoneFactory(title="Kaggle Expert")
+    competition = MilestoneFactory(title="A Kaggle competition")
+    expert.prerequisites.add(contributor)
+    competition.prerequisites.add(contributor)
+    for milestone in (contributor, expert, competition):
+        MilestoneProgress.objects.set_status(owner, milestone, Status.DONE)
+    events = ProgressEvent.objects.count()
+
+    with pytest.raises(DependantsDone) as excinfo:
+        MilestoneProgress.objects.set_status(owner, contributor, to)
+
+    assert [m.title for m in excinfo.value.dependants] == ["A Kaggle competition", "Kaggle Expert"]
+    assert excinfo.value.error_extra == {
+        "dependants": [
+            {"slug": competition.slug, "title": "A Kaggle competition"},
+            {"slug": expert.slug, "title": "Kaggle Expert"},
+        ]
+    }
+    assert "Kaggle Expert" in excinfo.value.message_dict["status"][0]
+    assert MilestoneProgress.objects.get(user=owner, milestone=contributor).status == Status.DONE
+    assert ProgressEvent.objects.count() == events
+
+
+def test_a_prerequisite_can_be_undone_once_what_builds_on_it_is_undone(owner):
+    """Undo in the reverse order and each step goes through; an inactive dependant does not hold a prerequisite."""
+    contributor, expert, retired = MilestoneFactory(), MilestoneFactory(), MilestoneFactory()
+    expert.prerequisites.add(contributor)
+    retired.prerequisites.add(contributor)
+    for milestone in (contributor, expert, retired):
+        MilestoneProgress.objects.set_status(owner, milestone, Status.DONE)
+    retired.is_active = False
+    retired.save()
+
+    MilestoneProgress.objects.set_status(owner, expert, Status.IN_PROGRESS)
+    assert MilestoneProgress.objects.set_status(owner, contributor, Status.NOT_STARTED).status == Status.NOT_STARTED
+
+
+def test_another_persons_done_dependant_does_not_hold_my_prerequisite(owner, other):
     prereq, goal = MilestoneFactory(), MilestoneFactory()
     goal.prerequisites.add(prereq)
-    MilestoneProgress.objects.set_status(owner, prereq, Status.SKIPPED)
-    progress = MilestoneProgress.objects.set_status(owner, goal, Status.DONE)
-    assert progress.status == Status.DONE
+    for person in (owner, other):
+        MilestoneProgress.objects.set_status(person, prereq, Status.DONE)
+    MilestoneProgress.objects.set_status(other, goal, Status.DONE)
+    assert MilestoneProgress.objects.set_status(owner, prereq, Status.SKIPPED).status == Status.SKIPPED
 
 
 def test_an_inactive_prerequisite_does_not_block(owner):

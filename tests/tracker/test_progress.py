@@ -1,7 +1,6 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from tests.factories import (
@@ -11,7 +10,7 @@ from tests.factories import (
     MilestoneProgressFactory,
 )
 from tracker.models import Category, Enrollment, MilestoneProgress, ProgressEvent, Status, add_months
-from tracker.progress import EXPIRED, progress_for_enrollments, track_progress, weekly_streak
+from tracker.progress import EXPIRED, progress_for_enrollments, track_progress
 
 
 @pytest.fixture
@@ -149,48 +148,14 @@ def test_progress_for_many_enrollments_takes_a_constant_number_of_queries(owner,
             enrollments.append(Enrollment.objects.enroll(owner, track)[0])
         return enrollments
 
+    # Steps, prerequisites, progress rows and checklist items.
     small = build(1, 3)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         progress_for_enrollments(owner, small)
     large = small + build(9, 30)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         result = progress_for_enrollments(owner, large)
     assert len(result) == 10
-
-
-@pytest.mark.parametrize(
-    ("weeks_with_progress", "expected"),
-    [([], 0), ([0], 1), ([0, 1, 2], 3), ([1, 2], 2), ([0, 2, 3], 1), ([2, 3], 0)],
-)
-def test_the_streak_counts_consecutive_weeks_with_progress(owner, two_tracks, weeks_with_progress, expected):
-    # Thursday 2026-11-19; weeks start on Monday in the user's zone.
-    now = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)
-    for weeks_ago in weeks_with_progress:
-        ProgressEvent.objects.create(
-            user=owner,
-            milestone=two_tracks["degree"],
-            from_status=Status.NOT_STARTED,
-            to_status=Status.IN_PROGRESS,
-            created_at=now - timedelta(weeks=weeks_ago),
-        )
-    with time_machine.travel(now, tick=False):
-        assert weekly_streak(owner) == expected
-
-
-def test_the_streak_reads_weeks_in_the_users_timezone(owner, two_tracks):
-    owner.timezone = "Pacific/Kiritimati"  # UTC+14
-    owner.save()
-    # Sunday 2026-11-15 11:00 UTC is already Monday 01:00 in Kiritimati.
-    ProgressEvent.objects.create(
-        user=owner,
-        milestone=two_tracks["degree"],
-        from_status=Status.NOT_STARTED,
-        to_status=Status.DONE,
-        created_at=datetime(2026, 11, 15, 11, 0, tzinfo=UTC),
-    )
-    assert weekly_streak(owner, today=date(2026, 11, 16)) == 1
-    assert weekly_streak(owner, today=date(2026, 11, 23)) == 1
-    assert weekly_streak(owner, today=date(2026, 11, 30)) == 0
 
 
 def test_done_again_on_an_expired_certification_renews_it_in_one_step(owner, two_tracks):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -37,6 +38,7 @@ from django.utils import timezone
 from accounts.models import User
 from nudges.models import ReminderPreferences
 from tracker.models import (
+    ActivityDay,
     CareerTrack,
     Enrollment,
     EnrollmentStatus,
@@ -72,6 +74,7 @@ TABLES: list[type[models.Model]] = [
     Enrollment,
     MilestoneProgress,
     ProgressEvent,
+    ActivityDay,
 ]
 
 
@@ -211,6 +214,7 @@ class Command(BaseCommand):
         enrollments: list[dict[str, Any]] = []
         progress: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
+        activity: list[dict[str, Any]] = []
         user_ids = writers[User]
         for n in numbers:
             joined = now - timedelta(days=rng.randint(14, 720), seconds=rng.randint(0, 86399))
@@ -261,6 +265,7 @@ class Command(BaseCommand):
                     }
                 )
                 self._work(uid, ladder, begun, rng, now, by_milestone, progress, events, writers)
+            activity += self._on_their_calendar(uid, ZoneInfo(people[-1]["timezone"]), progress, events, writers)
         for model, rows in (
             (User, people),
             (EmailAddress, addresses),
@@ -268,9 +273,35 @@ class Command(BaseCommand):
             (Enrollment, enrollments),
             (MilestoneProgress, progress),
             (ProgressEvent, events),
+            (ActivityDay, activity),
         ):
             writers[model].write(rows)
         return {"users": len(people), "enrollments": len(enrollments), "progress": len(progress), "events": len(events)}
+
+    def _on_their_calendar(
+        self,
+        uid: int,
+        tz: ZoneInfo,
+        progress: list[dict[str, Any]],
+        events: list[dict[str, Any]],
+        writers: dict[type[models.Model], BulkWriter],
+    ) -> list[dict[str, Any]]:
+        """The dates earned and activity days of the user just made, on their own calendar, as the app keeps them."""
+        for row in reversed(progress):
+            if row["user_id"] != uid:
+                break
+            if row["status"] == Status.DONE:
+                row["earned_on"] = timezone.localdate(row["completed_at"], tz)
+        days: dict[date, int] = {}
+        for event in reversed(events):
+            if event["user_id"] != uid:
+                break
+            day = timezone.localdate(event["created_at"], tz)
+            days[day] = days.get(day, 0) + 1
+            if event["to_status"] == Status.DONE:
+                event["earned_on"] = day
+        ids = writers[ActivityDay]
+        return [{"id": ids.new_id(), "user_id": uid, "day": day, "count": n} for day, n in sorted(days.items())]
 
     def _work(
         self,
