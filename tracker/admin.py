@@ -5,6 +5,11 @@ Content (tracks, levels, milestones, resources, ladder steps) is edited by the
 "Support staff" group and are never editable here, not even by a superuser:
 they change only through the product, which keeps their invariants (history
 rows, prerequisite checks). Both groups are made by migration 0002.
+
+A track's choice groups and a milestone's default checklist items are edited
+inline, as parts of their track and milestone, under that track's or
+milestone's permissions. People's own checklist items are private and never
+shown here.
 """
 
 from __future__ import annotations
@@ -15,20 +20,23 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .content_io import CONTENT_MODELS, ContentImportError, export_tracks, import_content
-from .forms import MilestoneAdminForm, TrackImportForm
+from .content_io import CONTENT_MODELS, MIRRORED_MODELS, ContentImportError, export_tracks, import_content
+from .forms import DefaultChecklistItemForm, MilestoneAdminForm, TrackImportForm
 from .models import (
     CareerLevel,
     CareerTrack,
+    ChecklistItem,
+    ChoiceGroup,
     Enrollment,
     LadderStep,
     Milestone,
@@ -61,6 +69,35 @@ def track_filter(lookup: str) -> type[admin.SimpleListFilter]:
     return TrackFilter
 
 
+class PartInline(admin.options.InlineModelAdmin):
+    """Rows that are part of the object they are edited in: editing them is editing that object.
+
+    A track's choice groups and a milestone's default checklist items go by
+    the track's or milestone's permissions: the "Content editors" group
+    (migration 0002) was given its permissions before these models existed.
+    """
+
+    def _may(self, request: HttpRequest, action: str) -> bool:
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request, "view") or self._may(request, "change")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request, "change")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request, "change")
+
+
+#: Content written as part of another model, under that model's permissions (``PartInline``).
+CONTENT_PARTS: dict[type[models.Model], type[models.Model]] = {ChoiceGroup: CareerTrack, ChecklistItem: Milestone}
+
+
 # --------------------------------------------------------------------------
 # Tracks, with their levels and ladder steps
 # --------------------------------------------------------------------------
@@ -88,10 +125,37 @@ class CareerLevelInline(admin.TabularInline):
         return super().get_queryset(request).select_related("track")
 
 
+class ChoiceGroupInline(PartInline, admin.StackedInline):
+    """A track's groups of alternatives; stacked, as each has a paragraph of advice on choosing."""
+
+    model = ChoiceGroup
+    extra = 0
+    ordering = ("slug",)
+    prepopulated_fields = {"slug": ("title",)}
+    fields = (("title", "slug", "needs"), "description", "members")
+    readonly_fields = ("members",)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 90})}}
+    verbose_name = "choice group"
+    verbose_name_plural = "choice groups (alternatives: a person needs some of a group's steps, not all)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChoiceGroup]:
+        steps = LadderStep.objects.select_related("milestone").order_by("order", "id")
+        return super().get_queryset(request).select_related("track").prefetch_related(Prefetch("steps", steps))
+
+    @admin.display(description="steps in the group")
+    def members(self, group: ChoiceGroup) -> str:
+        """Set in the ladder steps below ("Choice group" column)."""
+        if group.pk is None:
+            return ""
+        titles = [step.milestone.title for step in group.steps.all()]
+        return "; ".join(titles) if titles else "None yet: choose this group for some ladder steps below."
+
+
 class LadderStepFormSet(forms.BaseInlineFormSet):
-    """Steps of one track: the level menu offers only that track's levels.
+    """Steps of one track: the level and choice-group menus offer only that track's own.
 
     The choices are read once for the whole formset rather than once per row.
+    A group added in the same save is offered once the track is saved.
     """
 
     @cached_property
@@ -101,19 +165,30 @@ class LadderStepFormSet(forms.BaseInlineFormSet):
         return CareerLevel.objects.filter(track=self.instance).order_by("order", "id")
 
     @cached_property
-    def level_choices(self) -> list[tuple[Any, str]]:
-        return [("", "---------"), *((level.pk, level.title) for level in self.level_queryset)]
+    def group_queryset(self) -> QuerySet[ChoiceGroup]:
+        if self.instance is None or self.instance.pk is None:
+            return ChoiceGroup.objects.none()
+        return ChoiceGroup.objects.filter(track=self.instance).order_by("title", "id")
+
+    @cached_property
+    def choices(self) -> dict[str, tuple[QuerySet[Any], list[tuple[Any, str]]]]:
+        blank = ("", "---------")
+        return {
+            "level": (self.level_queryset, [blank, *((lv.pk, lv.title) for lv in self.level_queryset)]),
+            "choice_group": (self.group_queryset, [blank, *((g.pk, g.title) for g in self.group_queryset)]),
+        }
 
     def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
-        field = form.fields.get("level")
-        if field is None:  # a view-only user's form has no editable fields
-            return
-        field.queryset = self.level_queryset  # type: ignore[attr-defined]
-        widget = field.widget
-        if isinstance(widget, RelatedFieldWidgetWrapper):
-            widget = widget.widget
-        widget.choices = self.level_choices
+        for name, (queryset, choices) in self.choices.items():
+            field = form.fields.get(name)
+            if field is None:  # a view-only user's form has no editable fields
+                continue
+            field.queryset = queryset  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, RelatedFieldWidgetWrapper):
+                widget = widget.widget
+            widget.choices = choices
 
 
 class LadderStepInline(admin.TabularInline):
@@ -121,11 +196,11 @@ class LadderStepInline(admin.TabularInline):
     formset = LadderStepFormSet
     extra = 0
     ordering = ("order", "id")
-    fields = ("order", "milestone", "level")
+    fields = ("order", "milestone", "level", "choice_group")
     autocomplete_fields = ["milestone"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LadderStep]:
-        return super().get_queryset(request).select_related("track", "milestone", "level")
+        return super().get_queryset(request).select_related("track", "milestone", "level", "choice_group")
 
 
 @admin.register(CareerTrack)
@@ -146,7 +221,7 @@ class CareerTrackAdmin(admin.ModelAdmin):
         ("Place on the map of roles", {"fields": ("se_skill", "ml_knowledge", "communication_weight")}),
         (None, {"fields": ("updated_at",)}),
     )
-    inlines = (CareerLevelInline, LadderStepInline)
+    inlines = (CareerLevelInline, ChoiceGroupInline, LadderStepInline)
     actions = ("publish", "unpublish", "export_json")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CareerTrack]:
@@ -210,10 +285,17 @@ class CareerTrackAdmin(admin.ModelAdmin):
         return urls + super().get_urls()
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        """Import writes every content model and removes stale rows of some."""
+        """Import writes every content model and removes stale rows of some.
+
+        Choice groups and default checklist items are written as parts of
+        their track and milestone, whose add and change permissions it needs
+        anyway (``PartInline``).
+        """
         perms = []
         for model in CONTENT_MODELS.values():
-            actions = ["add", "change"] + (["delete"] if model in (CareerLevel, LadderStep, Resource) else [])
+            if model in CONTENT_PARTS:
+                continue
+            actions = ["add", "change"] + (["delete"] if model in MIRRORED_MODELS else [])
             perms += [f"{model._meta.app_label}.{action}_{model._meta.model_name}" for action in actions]
         return request.user.has_perms(perms)
 
@@ -261,6 +343,45 @@ class ResourceInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class DefaultChecklistFormSet(forms.BaseInlineFormSet):
+    """A milestone's default checklist: two items of one save may not share a slug."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and form.cleaned_data.get("DELETE"):
+                continue
+            slug = form.cleaned_data.get("slug")
+            if slug in seen:
+                raise ValidationError(
+                    "Two checklist items use the slug “%(slug)s”; give each item of a milestone its own.",
+                    params={"slug": slug},
+                    code="duplicate_slug",
+                )
+            if slug:
+                seen.add(slug)
+
+
+class DefaultChecklistItemInline(PartInline, admin.TabularInline):
+    """The editors' checklist of a milestone; people's own items are never listed (nor editable) here."""
+
+    model = ChecklistItem
+    form = DefaultChecklistItemForm
+    formset = DefaultChecklistFormSet
+    extra = 0
+    ordering = ("order", "id")
+    fields = ("order", "title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    verbose_name = "default checklist item"
+    verbose_name_plural = "default checklist (every plan with this milestone shows it)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChecklistItem]:
+        return ChecklistItem.objects.defaults().select_related("milestone").order_by("order", "id")
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
     form = MilestoneAdminForm
@@ -283,7 +404,7 @@ class MilestoneAdmin(admin.ModelAdmin):
         "is_active",
         "updated_at",
     )
-    inlines = (ResourceInline,)
+    inlines = (ResourceInline, DefaultChecklistItemInline)
     actions = ("activate", "deactivate")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
@@ -348,7 +469,7 @@ class EnrollmentAdmin(ReadOnlyAdmin):
 
 @admin.register(MilestoneProgress)
 class MilestoneProgressAdmin(ReadOnlyAdmin):
-    list_display = ("user", "milestone", "status", "target_date", "started_at", "completed_at", "earned_in")
+    list_display = ("user", "milestone", "status", "target_date", "started_at", "earned_on", "earned_in")
     list_select_related = ("user", "milestone", "earned_in")
     list_filter = ("status", track_filter("milestone__steps__track"), "milestone__category")
     search_fields = ("user__email", "user__display_name", "milestone__title")

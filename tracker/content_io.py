@@ -6,23 +6,30 @@ An export of a track holds:
 
 * the track itself (its ``parent``, if any, is referenced by slug only: import
   the parent track first where it does not exist yet);
-* its career levels and ladder steps;
+* its career levels, its choice groups and its ladder steps (each naming its
+  group, if any, as ``["track-slug", "group-slug"]``);
 * the milestones of those steps, plus every milestone they need through
   prerequisites (transitively), so the file is self-contained;
-* the resources of all those milestones.
+* the resources and the default checklist items (the editors' items, owner
+  empty) of all those milestones.
 
-Importing is create-or-update by natural key and mirrors the file: levels and
-steps of an imported track, and resources of an imported milestone, that the
-file no longer lists are deleted; a milestone's prerequisites become exactly
-those in the file. Objects whose content is already equal are not written at
-all, so importing the same file twice changes nothing (not even
-``updated_at``). Any problem (bad JSON, an unknown field, a reference to a
-track or milestone that is neither in the file nor in the database, a value
-that fails validation, a prerequisite loop) raises ``ContentImportError`` with
-readable messages, and the whole import is rolled back.
+Importing is create-or-update by natural key and mirrors the file: levels,
+choice groups and steps of an imported track, and resources and default
+checklist items of an imported milestone, that the file no longer lists are
+deleted; a milestone's prerequisites become exactly those in the file.
+Objects whose content is already equal are not written at all, so importing
+the same file twice changes nothing (not even ``updated_at``). Any problem
+(bad JSON, an unknown field, a reference to a track, group or milestone that
+is neither in the file nor in the database, a step in a choice group of
+another track, a value that fails validation, a prerequisite loop) raises
+``ContentImportError`` with readable messages, and the whole import is
+rolled back.
 
-Only content models are accepted: a file naming users, enrollments or
-progress is refused.
+Only content is accepted: a file naming users, enrollments or progress is
+refused, and so is a person's own checklist item (one with an owner), which
+is private and never moves between environments. ``import_content(...,
+mirror=False)`` creates and updates without deleting anything: the seed's
+``seed_content --update`` loads that way.
 """
 
 from __future__ import annotations
@@ -38,28 +45,45 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, models, transaction
 
-from .models import CareerLevel, CareerTrack, LadderStep, Milestone, Resource
+from .models import CareerLevel, CareerTrack, ChecklistItem, ChoiceGroup, LadderStep, Milestone, Resource
 
 TRACK = "tracker.careertrack"
 LEVEL = "tracker.careerlevel"
+GROUP = "tracker.choicegroup"
 MILESTONE = "tracker.milestone"
 RESOURCE = "tracker.resource"
+ITEM = "tracker.checklistitem"
 STEP = "tracker.ladderstep"
 
 #: Models an import may contain, in the order they are written.
 CONTENT_MODELS: dict[str, type[models.Model]] = {
     TRACK: CareerTrack,
     LEVEL: CareerLevel,
+    GROUP: ChoiceGroup,
     MILESTONE: Milestone,
     RESOURCE: Resource,
+    ITEM: ChecklistItem,
     STEP: LadderStep,
 }
 
-_NAMES = {TRACK: "track", LEVEL: "career level", MILESTONE: "milestone", RESOURCE: "resource", STEP: "ladder step"}
+#: The models whose rows an import deletes when the file no longer lists them.
+MIRRORED = (LEVEL, GROUP, RESOURCE, ITEM, STEP)
+MIRRORED_MODELS: tuple[type[models.Model], ...] = tuple(CONTENT_MODELS[label] for label in MIRRORED)
+
+_NAMES = {
+    TRACK: "track",
+    LEVEL: "career level",
+    GROUP: "choice group",
+    MILESTONE: "milestone",
+    RESOURCE: "resource",
+    ITEM: "checklist item",
+    STEP: "ladder step",
+}
 _WRITE_ORDER = {label: i for i, label in enumerate(CONTENT_MODELS)}
 
-# Fields never compared nor trusted from a file.
-_IGNORED_FIELDS = frozenset({"id", "updated_at"})
+# Fields never compared nor trusted from a file: ids differ between
+# databases, and the time stamps say when this database wrote a row.
+_IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 
 
 class ContentImportError(Exception):
@@ -119,9 +143,12 @@ def export_tracks(tracks: Iterable[CareerTrack]) -> str:
     levels = list(
         CareerLevel.objects.filter(track__in=track_ids).select_related("track").order_by("track__slug", "order", "slug")
     )
+    groups = list(
+        ChoiceGroup.objects.filter(track__in=track_ids).select_related("track").order_by("track__slug", "slug")
+    )
     steps = list(
         LadderStep.objects.filter(track__in=track_ids)
-        .select_related("track", "milestone", "level__track")
+        .select_related("track", "milestone", "level__track", "choice_group__track")
         .order_by("track__slug", "order", "milestone__slug")
     )
     milestone_ids = _with_prerequisites({s.milestone_id for s in steps})
@@ -135,9 +162,17 @@ def export_tracks(tracks: Iterable[CareerTrack]) -> str:
         .select_related("milestone")
         .order_by("milestone__slug", "order", "url")
     )
+    # The editors' items only: a person's own items are private, and items
+    # taken out of use are not content any more.
+    items = list(
+        ChecklistItem.objects.defaults()
+        .filter(milestone__in=milestone_ids, removed_at__isnull=True)
+        .select_related("milestone")
+        .order_by("milestone__slug", "order", "slug")
+    )
     return serializers.serialize(
         "json",
-        [*track_rows, *levels, *milestones, *resources, *steps],
+        [*track_rows, *levels, *groups, *milestones, *resources, *items, *steps],
         indent=2,
         use_natural_foreign_keys=True,
         use_natural_primary_keys=True,
@@ -162,17 +197,20 @@ def _with_prerequisites(milestone_ids: set[int]) -> set[int]:
 # --------------------------------------------------------------------------
 
 
-def import_content(text: str | bytes) -> ImportResult:
+def import_content(text: str | bytes, *, mirror: bool = True) -> ImportResult:
     """Create or update the content in ``text`` (an export) in one transaction.
 
-    Raises ``ContentImportError`` and changes nothing if anything is wrong.
+    With ``mirror`` (the admin's import), rows of the imported tracks and
+    milestones that the file no longer lists are deleted; without it nothing
+    is deleted. Raises ``ContentImportError`` and changes nothing if anything
+    is wrong.
     """
     entries = _parse(text)
     _check_references(entries)
     entries.sort(key=_write_key)
     try:
         with transaction.atomic():
-            return _write(entries)
+            return _write(entries, mirror=mirror)
     except ContentImportError:
         raise
     except (ValidationError, DeserializationError, ObjectDoesNotExist, DatabaseError, ValueError, TypeError) as exc:
@@ -247,15 +285,24 @@ def _parse(text: str | bytes) -> list[_Entry]:
 _REFERENCES: dict[str, dict[str, tuple[str, int, bool]]] = {
     TRACK: {"parent": (TRACK, 1, False)},
     LEVEL: {"track": (TRACK, 1, True)},
+    GROUP: {"track": (TRACK, 1, True)},
     MILESTONE: {},
     RESOURCE: {"milestone": (MILESTONE, 1, True)},
-    STEP: {"track": (TRACK, 1, True), "milestone": (MILESTONE, 1, True), "level": (LEVEL, 2, False)},
+    ITEM: {"milestone": (MILESTONE, 1, True)},
+    STEP: {
+        "track": (TRACK, 1, True),
+        "milestone": (MILESTONE, 1, True),
+        "level": (LEVEL, 2, False),
+        "choice_group": (GROUP, 2, False),
+    },
 }
 _KEY_FIELDS = {
     TRACK: ("slug",),
     LEVEL: ("track", "slug"),
+    GROUP: ("track", "slug"),
     MILESTONE: ("slug",),
     RESOURCE: ("milestone", "url"),
+    ITEM: ("milestone", "slug"),
     STEP: ("track", "milestone"),
 }
 
@@ -282,6 +329,14 @@ def _check_fields(model: str, fields: dict[str, Any]) -> list[str]:
         prerequisites = fields.get("prerequisites", [])
         if not isinstance(prerequisites, list) or not all(_is_key(p, 1) for p in prerequisites):
             problems.append('"prerequisites" must be a list of milestone natural keys, like [["python-basics"]].')
+    if model == ITEM:
+        if fields.get("owner") is not None:
+            problems.append(
+                "it is a person's own checklist item (its 'owner' is set): those are private and never imported; "
+                "only the editors' items (owner null) are content."
+            )
+        if fields.get("removed_at") is not None:
+            problems.append("it is a removed checklist item ('removed_at' is set): leave it out of the file.")
     return problems
 
 
@@ -296,7 +351,7 @@ def _natural_key(model: str, fields: dict[str, Any]) -> tuple[str, ...]:
 def _check_references(entries: list[_Entry]) -> None:
     """Every referenced track, level and milestone is in the file or the database."""
     in_file: dict[str, set[tuple[str, ...]]] = {label: set() for label in CONTENT_MODELS}
-    wanted: dict[str, set[tuple[str, ...]]] = {TRACK: set(), LEVEL: set(), MILESTONE: set()}
+    wanted: dict[str, set[tuple[str, ...]]] = {TRACK: set(), LEVEL: set(), GROUP: set(), MILESTONE: set()}
     for entry in entries:
         in_file[entry.model].add(entry.key)
         for target, key in _references_of(entry):
@@ -319,6 +374,11 @@ def _check_references(entries: list[_Entry]) -> None:
                 track__slug__in={k[0] for k in missing[LEVEL]}, slug__in={k[1] for k in missing[LEVEL]}
             ).values_list("track__slug", "slug")
         ),
+        GROUP: set(
+            ChoiceGroup.objects.filter(
+                track__slug__in={k[0] for k in missing[GROUP]}, slug__in={k[1] for k in missing[GROUP]}
+            ).values_list("track__slug", "slug")
+        ),
     }
     errors = []
     for entry in entries:
@@ -330,6 +390,12 @@ def _check_references(entries: list[_Entry]) -> None:
                 )
         if entry.model == STEP and entry.fields.get("level") and entry.fields["level"][0] != entry.fields["track"][0]:
             errors.append(f"The {entry.label} uses a career level of another track: {entry.fields['level']}.")
+        group = entry.fields.get("choice_group") if entry.model == STEP else None
+        if group and group[0] != entry.fields["track"][0]:
+            errors.append(
+                f"The {entry.label} is put in choice group {'/'.join(group)!r} of another track; "
+                f"a step's group must belong to the step's own track ({entry.fields['track'][0]!r})."
+            )
     if errors:
         raise ContentImportError(errors)
 
@@ -350,7 +416,7 @@ def _write_key(entry: _Entry) -> tuple[int, int, int]:
     return (_WRITE_ORDER[entry.model], nested, entry.index)
 
 
-def _write(entries: list[_Entry]) -> ImportResult:
+def _write(entries: list[_Entry], *, mirror: bool) -> ImportResult:
     result = ImportResult(tracks=[e.key[0] for e in entries if e.model == TRACK])
     saved: dict[tuple[str, tuple[str, ...]], models.Model] = {}
     written_milestones: set[int] = set()
@@ -382,15 +448,23 @@ def _write(entries: list[_Entry]) -> ImportResult:
             saved[(entry.model, entry.key)] = instance
             continue
         else:
-            instance.save()
+            # The stored row's creation time stays: the file does not carry it.
+            instance.save(update_fields=_updatable_fields(instance))
             result.updated[name] += 1
         if entry.model == MILESTONE:
             written_milestones.add(instance.pk)
         saved[(entry.model, entry.key)] = instance
 
     _write_prerequisites(saved, prerequisites, written_milestones, result)
-    _delete_missing(entries, saved, result)
+    if mirror:
+        _delete_missing(saved, result)
     return result
+
+
+def _updatable_fields(instance: models.Model) -> list[str]:
+    return [
+        f.name for f in instance._meta.concrete_fields if not f.primary_key and not getattr(f, "auto_now_add", False)
+    ]
 
 
 def _concrete_values(instance: models.Model) -> dict[str, Any]:
@@ -449,19 +523,27 @@ def _write_prerequisites(
             result.updated[name] += 1
 
 
-def _delete_missing(
-    entries: list[_Entry], saved: dict[tuple[str, tuple[str, ...]], models.Model], result: ImportResult
-) -> None:
-    """Delete levels, steps and resources of imported objects that the file no longer lists."""
+def _delete_missing(saved: dict[tuple[str, tuple[str, ...]], models.Model], result: ImportResult) -> None:
+    """Delete levels, groups, steps, resources and default checklist items of imported objects the file no longer lists.
+
+    A person's own checklist items are never among them: they are not content.
+    """
     track_ids = [obj.pk for (model, _k), obj in saved.items() if model == TRACK]
     milestone_ids = [obj.pk for (model, _k), obj in saved.items() if model == MILESTONE]
-    kept = {model: [obj.pk for (m, _k), obj in saved.items() if m == model] for model in (LEVEL, STEP, RESOURCE)}
-    # A step may name a level only the database has: keep that level too.
-    kept[LEVEL] += [obj.level_id for (m, _k), obj in saved.items() if m == STEP and obj.level_id]  # type: ignore[attr-defined]
-    stale = [
+    kept = {model: [obj.pk for (m, _k), obj in saved.items() if m == model] for model in MIRRORED}
+    # A step may name a level or a group only the database has: keep those too.
+    steps = [cast(LadderStep, obj) for (m, _k), obj in saved.items() if m == STEP]
+    kept[LEVEL] += [step.level_id for step in steps if step.level_id]
+    kept[GROUP] += [step.choice_group_id for step in steps if step.choice_group_id]
+    stale: list[tuple[type[models.Model], models.QuerySet[Any]]] = [
         (LadderStep, LadderStep.objects.filter(track__in=track_ids).exclude(pk__in=kept[STEP])),
         (CareerLevel, CareerLevel.objects.filter(track__in=track_ids).exclude(pk__in=kept[LEVEL])),
+        (ChoiceGroup, ChoiceGroup.objects.filter(track__in=track_ids).exclude(pk__in=kept[GROUP])),
         (Resource, Resource.objects.filter(milestone__in=milestone_ids).exclude(pk__in=kept[RESOURCE])),
+        (
+            ChecklistItem,
+            ChecklistItem.objects.defaults().filter(milestone__in=milestone_ids).exclude(pk__in=kept[ITEM]),
+        ),
     ]
     for model, queryset in stale:
         count = len(queryset.values_list("pk", flat=True))

@@ -1,4 +1,4 @@
-"""The Django admin: content editing, read-only plans, groups and permissions."""
+"""The Django admin: content editing (choice groups and default checklists too), read-only plans, permissions."""
 
 import json
 
@@ -14,6 +14,7 @@ from nudges.models import ReminderPreferences
 from tests.factories import (
     CareerLevelFactory,
     CareerTrackFactory,
+    ChoiceGroupFactory,
     EnrollmentFactory,
     LadderStepFactory,
     MilestoneFactory,
@@ -24,6 +25,8 @@ from tests.factories import (
 from tracker.models import (
     CareerTrack,
     Category,
+    ChecklistItem,
+    ChoiceGroup,
     Enrollment,
     LadderStep,
     Milestone,
@@ -32,7 +35,15 @@ from tracker.models import (
     Status,
 )
 
-CONTENT_MODELS = ("careertrack", "careerlevel", "milestone", "resource", "ladderstep")
+CONTENT_MODELS = (
+    "careertrack",
+    "careerlevel",
+    "milestone",
+    "resource",
+    "ladderstep",
+    "choicegroup",
+    "checklistitem",
+)
 
 
 def admin_url(model, view="changelist", *args):
@@ -63,6 +74,16 @@ def admin_form_data(response):
     return data
 
 
+def inline_formset(response, prefix):
+    """The inline formset of a rendered change page with this prefix ("steps", "choice_groups", "checklist")."""
+    return next(i.formset for i in response.context["inline_admin_formsets"] if i.formset.prefix == prefix)
+
+
+def row_index(data, prefix, obj):
+    """Which row of an inline formset's POST data holds ``obj``."""
+    return next(i for i in range(int(data[f"{prefix}-TOTAL_FORMS"])) if data.get(f"{prefix}-{i}-id") == str(obj.pk))
+
+
 def make_event(user, milestone, track=None):
     return ProgressEvent.objects.create(
         user=user, milestone=milestone, track=track, from_status=Status.NOT_STARTED, to_status=Status.IN_PROGRESS
@@ -88,6 +109,10 @@ def content(db, owner):
     MilestoneProgressFactory(user=owner, milestone=docker, status=Status.DONE)
     make_event(owner, docker, track)
     ReminderPreferences.for_user(owner)
+    ChecklistItem.objects.create(milestone=k8s, slug="exam-guide", title="Read the CKA curriculum", order=1)
+    ChecklistItem.objects.create(milestone=k8s, slug="book-exam", title="Book the exam", order=2)
+    # The owner's own item on the same milestone: private, never shown to editors.
+    ChecklistItem.objects.create(milestone=k8s, owner=owner, title="Ask Priya about her lab setup", order=3)
     return {"track": track, "parent": parent, "docker": docker, "k8s": k8s, "enrollment": enrollment}
 
 
@@ -139,15 +164,25 @@ def test_the_group_migration_is_idempotent_and_reversible(db):
     from django.apps import apps
 
     migration = importlib.import_module("tracker.migrations.0002_content_editor_groups")
+    # 0008 lets the editors edit the content that came later: choice groups and checklists.
+    later = importlib.import_module("tracker.migrations.0008_content_editors_edit_groups_and_checklists")
     before = {name: group_perms(name) for name in ("Content editors", "Support staff")}
 
-    migration.create_groups(apps, connection.schema_editor())
+    def create():
+        migration.create_groups(apps, connection.schema_editor())
+        later.allow(apps, connection.schema_editor())
+
+    create()
     assert {name: group_perms(name) for name in before} == before
     assert Group.objects.filter(name__in=before).count() == 2
+    later.allow(apps, connection.schema_editor())
+    assert {name: group_perms(name) for name in before} == before
 
+    later.disallow(apps, connection.schema_editor())
+    assert ("tracker", "add_choicegroup") not in group_perms("Content editors")
     migration.remove_groups(apps, connection.schema_editor())
     assert not Group.objects.filter(name__in=before).exists()
-    migration.create_groups(apps, connection.schema_editor())
+    create()
     assert {name: group_perms(name) for name in before} == before
 
 
@@ -186,6 +221,11 @@ def test_a_content_editor_adds_a_milestone(client, editor, db):
             "resources-0-order": 1,
             "resources-0-title": "Feast docs",
             "resources-0-url": "https://docs.feast.dev/",
+            "checklist-TOTAL_FORMS": 1,
+            "checklist-INITIAL_FORMS": 0,
+            "checklist-0-order": 1,
+            "checklist-0-title": "Serve one feature online",
+            "checklist-0-slug": "serve-online",
         },
     )
 
@@ -193,6 +233,8 @@ def test_a_content_editor_adds_a_milestone(client, editor, db):
     milestone = Milestone.objects.get(slug="feature-stores")
     assert milestone.effort_weeks == 3
     assert list(milestone.resources.values_list("title", flat=True)) == ["Feast docs"]
+    item = milestone.checklist.get()
+    assert (item.slug, item.title, item.owner) == ("serve-online", "Serve one feature online", None)
 
 
 def test_a_content_editor_edits_a_ladder_step_through_its_track(client, editor, content):
@@ -218,7 +260,7 @@ def test_a_step_s_level_must_be_one_of_its_own_track(client, editor, content):
     track = content["track"]
     url = admin_url(CareerTrack, "change", track.pk)
     page = client.get(url)
-    level_field = page.context["inline_admin_formsets"][1].formset.forms[0].fields["level"]
+    level_field = inline_formset(page, "steps").forms[0].fields["level"]
     level_choices = {label for _value, label in level_field.widget.choices}
     assert level_choices == {"---------", "Junior MLOps", "Senior MLOps"}
     data = admin_form_data(page)
@@ -228,6 +270,230 @@ def test_a_step_s_level_must_be_one_of_its_own_track(client, editor, content):
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_content_editor_adds_a_choice_group_on_the_track_page_then_puts_steps_in_it(client, editor, content):
+    """The groups inline takes title, slug, needs and description; the steps' group menu then offers the new group."""
+    client.force_login(editor)
+    track = content["track"]
+    url = admin_url(CareerTrack, "change", track.pk)
+    data = admin_form_data(client.get(url))
+    data.update(
+        {
+            "choice_groups-TOTAL_FORMS": "1",
+            "choice_groups-0-title": "One container platform",
+            "choice_groups-0-slug": "container-platform",
+            "choice_groups-0-needs": "1",
+            "choice_groups-0-description": "Either is enough to run models in production.",
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    group = ChoiceGroup.objects.get(track=track)
+    assert (group.slug, group.title, group.needs) == ("container-platform", "One container platform", 1)
+    assert group.description == "Either is enough to run models in production."
+
+    page = client.get(url)
+    group_field = inline_formset(page, "steps").forms[0].fields["choice_group"]
+    assert {label for _value, label in group_field.widget.choices} == {"---------", "One container platform"}
+    data = admin_form_data(page)
+    for step in track.steps.all():
+        data[f"steps-{row_index(data, 'steps', step)}-choice_group"] = str(group.pk)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert set(group.steps.values_list("milestone__slug", flat=True)) == {"docker", "kubernetes"}
+
+
+def test_a_step_s_choice_group_must_be_one_of_its_own_track(client, editor, content):
+    """The menu lists only the track's groups; another track's group posted anyway is refused, nothing saved."""
+    client.force_login(editor)
+    track = content["track"]
+    ChoiceGroupFactory(track=track, slug="mine", title="One of mine")
+    foreign = ChoiceGroupFactory(track=content["parent"], slug="theirs", title="One of theirs")
+    url = admin_url(CareerTrack, "change", track.pk)
+    page = client.get(url)
+    choices = {label for _value, label in inline_formset(page, "steps").forms[0].fields["choice_group"].widget.choices}
+    assert choices == {"---------", "One of mine"}
+    data = admin_form_data(page)
+    data["steps-0-choice_group"] = str(foreign.pk)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not LadderStep.objects.filter(choice_group__isnull=False).exists()
+
+
+def test_a_group_needing_no_step_is_refused_beside_the_field(client, editor, content):
+    client.force_login(editor)
+    url = admin_url(CareerTrack, "change", content["track"].pk)
+    data = admin_form_data(client.get(url))
+    data.update(
+        {
+            "choice_groups-TOTAL_FORMS": "1",
+            "choice_groups-0-title": "None of these",
+            "choice_groups-0-slug": "none",
+            "choice_groups-0-needs": "0",
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 1." in response.content.decode()
+    assert not ChoiceGroup.objects.exists()
+
+
+def test_the_milestone_page_shows_only_the_default_checklist_never_a_person_s_own_items(client, editor, content):
+    client.force_login(editor)
+    page = client.get(admin_url(Milestone, "change", content["k8s"].pk))
+
+    body = page.content.decode()
+    assert "Read the CKA curriculum" in body
+    assert "Book the exam" in body
+    assert "Ask Priya" not in body
+    assert [item.slug for item in inline_formset(page, "checklist").queryset] == ["exam-guide", "book-exam"]
+
+
+def test_a_content_editor_edits_renames_and_deletes_default_checklist_items(client, editor, content, owner):
+    """Saving the milestone page changes the default checklist only; a person's own item on it stays as it was."""
+    client.force_login(editor)
+    k8s = content["k8s"]
+    guide = k8s.checklist.get(slug="exam-guide")
+    book = k8s.checklist.get(slug="book-exam")
+    own = k8s.checklist.get(owner=owner)
+    url = admin_url(Milestone, "change", k8s.pk)
+    data = admin_form_data(client.get(url))
+    data[f"checklist-{row_index(data, 'checklist', guide)}-title"] = "Read the CKA curriculum and exam handbook"
+    data[f"checklist-{row_index(data, 'checklist', book)}-DELETE"] = "on"
+    data.update(
+        {
+            "checklist-TOTAL_FORMS": "3",
+            "checklist-2-order": "3",
+            "checklist-2-title": "Pass the exam",
+            "checklist-2-slug": "pass",
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert list(ChecklistItem.objects.defaults().filter(milestone=k8s).values_list("slug", "title")) == [
+        ("exam-guide", "Read the CKA curriculum and exam handbook"),
+        ("pass", "Pass the exam"),
+    ]
+    own.refresh_from_db()
+    assert (own.owner, own.title, own.removed_at) == (owner, "Ask Priya about her lab setup", None)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"checklist-2-slug": "exam-guide"}, "Another checklist item of this milestone already uses the slug"),
+        ({"checklist-2-slug": ""}, "This field is required."),
+    ],
+)
+def test_a_default_item_needs_its_own_slug_within_the_milestone(client, editor, content, change, message):
+    client.force_login(editor)
+    k8s = content["k8s"]
+    url = admin_url(Milestone, "change", k8s.pk)
+    data = admin_form_data(client.get(url))
+    data.update({"checklist-TOTAL_FORMS": "3", "checklist-2-order": "3", "checklist-2-title": "Pass the exam"})
+    data.update(change)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert k8s.checklist.count() == 3
+
+
+def test_two_new_default_items_with_one_slug_are_refused_together(client, editor, content):
+    client.force_login(editor)
+    k8s = content["k8s"]
+    url = admin_url(Milestone, "change", k8s.pk)
+    data = admin_form_data(client.get(url))
+    data["checklist-TOTAL_FORMS"] = "4"
+    for index in (2, 3):
+        data.update({f"checklist-{index}-title": f"Practice {index}", f"checklist-{index}-slug": "practice"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Two checklist items use the slug “practice”" in response.content.decode()
+    assert k8s.checklist.count() == 3
+
+
+def test_swapping_two_default_items_slugs_is_refused_rather_than_failing(client, editor, content):
+    """The database would refuse the first of the two writes; the form says so first."""
+    client.force_login(editor)
+    k8s = content["k8s"]
+    url = admin_url(Milestone, "change", k8s.pk)
+    data = admin_form_data(client.get(url))
+    guide, book = k8s.checklist.get(slug="exam-guide"), k8s.checklist.get(slug="book-exam")
+    data[f"checklist-{row_index(data, 'checklist', guide)}-slug"] = "book-exam"
+    data[f"checklist-{row_index(data, 'checklist', book)}-slug"] = "exam-guide"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "already uses the slug" in response.content.decode()
+    assert set(k8s.checklist.defaults().values_list("slug", "title")) == {
+        ("exam-guide", "Read the CKA curriculum"),
+        ("book-exam", "Book the exam"),
+    }
+
+
+def test_support_staff_see_neither_groups_nor_checklists(client, support, content):
+    client.force_login(support)
+    assert client.get(admin_url(CareerTrack, "change", content["track"].pk)).status_code == 403
+    assert client.get(admin_url(Milestone, "change", content["k8s"].pk)).status_code == 403
+
+
+def change_page_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_default_checklist_inline_reads_in_a_fixed_number_of_queries(client, editor, db):
+    """Ten times the items, the same queries: the inline reads its rows (and their milestone) at once."""
+    client.force_login(editor)
+    milestone = MilestoneFactory()
+    for n in range(3):
+        ChecklistItem.objects.create(milestone=milestone, slug=f"item-{n}", title=f"Item {n}", order=n)
+    url = admin_url(Milestone, "change", milestone.pk)
+    few = change_page_queries(client, url)
+    for n in range(3, 30):
+        ChecklistItem.objects.create(milestone=milestone, slug=f"item-{n}", title=f"Item {n}", order=n)
+
+    assert change_page_queries(client, url) == few
+
+
+def test_the_group_menus_of_the_steps_inline_are_read_once(client, editor, db):
+    """More groups and more grouped steps add no query beyond the milestone autocomplete's one per step."""
+    client.force_login(editor)
+    track = CareerTrackFactory()
+    url = admin_url(CareerTrack, "change", track.pk)
+
+    def grow(groups, steps_per_group):
+        for _ in range(groups):
+            group = ChoiceGroupFactory(track=track)
+            for _ in range(steps_per_group):
+                LadderStepFactory(track=track, choice_group=group)
+
+    grow(1, 2)
+    few = change_page_queries(client, url)
+    grow(9, 2)
+    many = change_page_queries(client, url)
+
+    # Django's autocomplete widget reads its selected milestone once per row.
+    assert many - few == track.steps.count() - 2
 
 
 @pytest.mark.parametrize("model", [Enrollment, MilestoneProgress, ProgressEvent, User])

@@ -4,7 +4,8 @@ The seed is what a newcomer sees on a fresh install (`make run` loads it), so
 these tests pin the facts carried over from the source articles (the tracks,
 the Talent.com salary bands, the certifications, the Kaggle tiers) and the
 properties that keep it loadable: natural keys only, idempotent reloads and a
-faithful dumpdata/loaddata round trip.
+faithful dumpdata/loaddata round trip. The choice groups and default
+checklists have their own file, test_seed_groups_and_checklists.py.
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.html import escape
 
-from tracker.models import CareerLevel, CareerTrack, Category, LadderStep, Milestone, Resource
+from tracker.models import (
+    CareerLevel,
+    CareerTrack,
+    Category,
+    ChecklistItem,
+    ChoiceGroup,
+    LadderStep,
+    Milestone,
+    Resource,
+)
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "careerplan.json"
 
@@ -34,10 +44,13 @@ ALL_TRACKS = TOP_LEVEL | SPECIALISATIONS
 CONTENT_MODELS = [
     "tracker.careertrack",
     "tracker.careerlevel",
+    "tracker.choicegroup",
     "tracker.milestone",
     "tracker.resource",
+    "tracker.checklistitem",
     "tracker.ladderstep",
 ]
+ASSOCIATE = "aws-certified-ml-engineer-associate"
 
 
 @pytest.fixture(scope="class")
@@ -72,6 +85,8 @@ def content_counts() -> dict[str, int]:
         "prerequisite_edges": Milestone.prerequisites.through.objects.count(),
         "resources": Resource.objects.count(),
         "steps": LadderStep.objects.count(),
+        "groups": ChoiceGroup.objects.count(),
+        "checklist_items": ChecklistItem.objects.count(),
     }
 
 
@@ -122,10 +137,27 @@ def content_snapshot() -> dict[str, dict]:
     }
     resources = {(r.milestone.slug, r.url): (r.title, r.order) for r in Resource.objects.select_related("milestone")}
     steps = {
-        (s.track.slug, s.milestone.slug): (s.level.natural_key() if s.level else None, s.order)
-        for s in LadderStep.objects.select_related("track", "milestone", "level__track")
+        (s.track.slug, s.milestone.slug): (
+            s.level.natural_key() if s.level else None,
+            s.order,
+            s.choice_group.natural_key() if s.choice_group else None,
+        )
+        for s in LadderStep.objects.select_related("track", "milestone", "level__track", "choice_group__track")
     }
-    return {"tracks": tracks, "levels": levels, "milestones": milestones, "resources": resources, "steps": steps}
+    groups = {g.natural_key(): (g.title, g.description, g.needs) for g in ChoiceGroup.objects.select_related("track")}
+    items = {
+        i.natural_key(): (i.title, i.order, i.owner_id, i.removed_at)
+        for i in ChecklistItem.objects.select_related("milestone")
+    }
+    return {
+        "tracks": tracks,
+        "levels": levels,
+        "milestones": milestones,
+        "resources": resources,
+        "steps": steps,
+        "groups": groups,
+        "checklist_items": items,
+    }
 
 
 def primary_keys() -> dict[str, dict]:
@@ -135,6 +167,8 @@ def primary_keys() -> dict[str, dict]:
         "levels": {lv.natural_key(): lv.pk for lv in CareerLevel.objects.select_related("track")},
         "resources": {r.natural_key(): r.pk for r in Resource.objects.select_related("milestone")},
         "steps": {s.natural_key(): s.pk for s in LadderStep.objects.select_related("track", "milestone")},
+        "groups": {g.natural_key(): g.pk for g in ChoiceGroup.objects.select_related("track")},
+        "checklist_items": {i.natural_key(): i.pk for i in ChecklistItem.objects.select_related("milestone")},
     }
 
 
@@ -306,6 +340,7 @@ class TestSeedContent:
             "masters-degree",
             "phd",
             "aws-certified-ml",
+            ASSOCIATE,
             "google-professional-ml-engineer",
             "kaggle-contributor",
             "kaggle-expert",
@@ -326,6 +361,7 @@ class TestSeedContent:
             "exp-junior-software-engineer",
             "exp-data-analyst",
             "aws-certified-ml",
+            ASSOCIATE,
             "google-professional-ml-engineer",
             "masters-degree",
             "build-professional-network",
@@ -338,6 +374,8 @@ class TestSeedContent:
         ]:
             assert slug in ladder, slug
         assert ladder.index("bachelors-degree") < ladder.index("aws-certified-ml") < ladder.index("masters-degree")
+        # The certification to take now comes before the retired one it replaces.
+        assert ladder.index(ASSOCIATE) < ladder.index("aws-certified-ml")
         assert ladder.index("masters-degree") < ladder.index("lead-a-team")
 
     # --------------------------------------------------------------------------
@@ -378,20 +416,36 @@ class TestSeedContent:
 
     # --- Milestones ---
 
-    def test_both_cloud_certifications_are_present_with_their_validity(self):
+    def test_the_cloud_certifications_are_present_with_their_validity(self):
+        """AWS and Google, as the career path names them; AWS's Specialty is marked retired beside its successor.
+
+        AWS retired the Machine Learning Specialty exam on 31 March 2026:
+        it stays for those who hold it, and the ML Engineer Associate is the
+        AWS certification a newcomer can take.
+        """
         aws = Milestone.objects.get(slug="aws-certified-ml")
+        associate = Milestone.objects.get(slug=ASSOCIATE)
         google = Milestone.objects.get(slug="google-professional-ml-engineer")
         assert (aws.category, aws.valid_for_months) == (Category.CERTIFICATION, 36)
+        assert (associate.category, associate.valid_for_months) == (Category.CERTIFICATION, 36)
         assert (google.category, google.valid_for_months) == (Category.CERTIFICATION, 24)
         assert "AWS Certified Machine Learning" in aws.title
+        assert "(retired)" in aws.title
+        assert "31 March 2026" in aws.description
+        assert associate.title == "AWS Certified Machine Learning Engineer \N{EN DASH} Associate"
         assert "Professional Machine Learning Engineer" in google.title
-        for cert in (aws, google):
+        for cert in (aws, associate, google):
             assert 8 <= cert.effort_weeks <= 12
             assert cert.prerequisites.filter(category=Category.SKILL).exists(), f"{cert.slug} needs some ML skill first"
         assert set(Milestone.objects.filter(category=Category.CERTIFICATION).values_list("slug", flat=True)) == {
             "aws-certified-ml",
+            ASSOCIATE,
             "google-professional-ml-engineer",
         }
+        # Wherever the retired exam stands, its successor stands too.
+        assert set(LadderStep.objects.filter(milestone=aws).values_list("track__slug", flat=True)) == set(
+            LadderStep.objects.filter(milestone=associate).values_list("track__slug", flat=True)
+        )
 
     def test_degrees_never_expire_and_build_on_the_bachelors(self):
         degrees = Milestone.objects.filter(category=Category.EDUCATION)
@@ -468,7 +522,7 @@ class TestSeedContent:
         """Every row the fixture describes is in the database, and none fails full_clean()."""
         checked: Counter[str] = Counter()
         invalid: dict[str, dict] = {}
-        for model in (CareerTrack, CareerLevel, Milestone, Resource, LadderStep):
+        for model in (CareerTrack, CareerLevel, ChoiceGroup, Milestone, Resource, ChecklistItem, LadderStep):
             for obj in model.objects.all():
                 checked[model._meta.label_lower] += 1
                 try:
@@ -511,6 +565,8 @@ def fixture_counts() -> dict[str, int]:
         ),
         "resources": per_model["tracker.resource"],
         "steps": per_model["tracker.ladderstep"],
+        "groups": per_model["tracker.choicegroup"],
+        "checklist_items": per_model["tracker.checklistitem"],
     }
 
 
@@ -554,6 +610,8 @@ def test_dumpdata_then_loaddata_round_trip_restores_the_same_content(seeded, tmp
 
     LadderStep.objects.all().delete()
     Resource.objects.all().delete()
+    ChecklistItem.objects.all().delete()
+    ChoiceGroup.objects.all().delete()
     Milestone.objects.all().delete()
     CareerLevel.objects.all().delete()
     CareerTrack.objects.filter(parent__isnull=False).delete()  # parent is PROTECT: children first
