@@ -50,7 +50,7 @@ from accounts.emails import EmailChangeUndo
 from nudges.models import Delivery, Device, Notification
 from nudges.unsubscribe import make_token
 from tests.factories import PASSWORD, CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
-from tracker.models import Enrollment, MilestoneProgress, ProgressEvent
+from tracker.models import ChecklistItem, Enrollment, MilestoneProgress, ProgressEvent
 
 ANONYMOUS, OWNER, OTHER, EDITOR, STAFF = "anonymous", "owner", "other", "editor", "staff"
 SUPERUSER = "superuser"
@@ -212,6 +212,26 @@ def plan_url(suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/plans/{w.plan.pk}/{suffix}"
 
 
+def editors_item(world: World) -> ChecklistItem:
+    """An item that comes with the plan's milestone: everyone who may see the milestone sees it."""
+    item, _ = ChecklistItem.objects.get_or_create(
+        milestone_id=world.progress.milestone_id, owner=None, slug="read-the-guide", defaults={"title": "Read it"}
+    )
+    return item
+
+
+def owners_item(world: World) -> ChecklistItem:
+    """The owner's own item on the plan's milestone, titled with a secret: nobody else may see it."""
+    item, _ = ChecklistItem.objects.get_or_create(
+        milestone_id=world.progress.milestone_id, owner=world.owner, title=SECRET_NOTE
+    )
+    return item
+
+
+def checklist_url(item: Callable[[World], ChecklistItem], suffix: str) -> Callable[[World], str]:
+    return lambda w: f"/plans/{w.plan.pk}/milestones/sql/checklist/{item(w).pk}/{suffix}"
+
+
 WEB: dict[str, list[Check]] = {
     "/healthz": [Check(everyone(OK))],
     "/readyz": [Check(everyone(OK))],
@@ -235,6 +255,12 @@ WEB: dict[str, list[Check]] = {
     "/quiz/": [Check(everyone(OK))],
     # --- signed-in pages
     "/dashboard/": [Check(signed_in(OK))],
+    # Each person's own week; the owner did something this week (the world's progress), so it already counts.
+    "/dashboard/rest-week/": [
+        Check(signed_in(NOT_ALLOWED)),
+        Check({**signed_in(REDIRECT), OWNER: 400}, "post", data={"action": "take"}),
+        Check(signed_in(REDIRECT), "post", data={"action": "undo"}),
+    ],
     "/inbox/": [Check(signed_in(OK))],
     "/inbox/read-all/": [Check(signed_in(REDIRECT), "post")],
     "/inbox/<int:pk>/read/": [
@@ -270,6 +296,26 @@ WEB: dict[str, list[Check]] = {
     "/plans/<int:pk>/plan-dates/": [
         Check(signed_in(NOT_ALLOWED), url=plan_url("plan-dates/")),
         Check(owner_only(REDIRECT), "post", url=plan_url("plan-dates/"), data={"target_date": "2099-01-01"}),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/checklist/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/sql/checklist/")),
+        Check(owner_only(REDIRECT), "post", url=plan_url("milestones/sql/checklist/"), data={"title": "A step"}),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/checklist/<int:item_id>/tick/": [
+        Check(signed_in(NOT_ALLOWED), url=checklist_url(editors_item, "tick/")),
+        Check(owner_only(REDIRECT), "post", url=checklist_url(editors_item, "tick/"), data={"done": "true"}),
+        Check(owner_only(REDIRECT), "post", url=checklist_url(owners_item, "tick/"), data={"done": "true"}),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/checklist/<int:item_id>/remove/": [
+        Check(signed_in(NOT_ALLOWED), url=checklist_url(owners_item, "remove/")),
+        # An editors' item is refused on the page (400, with the reason); the owner's own is removed.
+        Check(owner_only(400), "post", url=checklist_url(editors_item, "remove/")),
+        Check(owner_only(REDIRECT), "post", url=checklist_url(owners_item, "remove/")),
+    ],
+    "/plans/<int:pk>/following/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("following/")),
+        # Paused, not left: the plan stays current for the routes checked after this one.
+        Check(owner_only(REDIRECT), "post", url=plan_url("following/"), data={"status": "paused"}),
     ],
     "/plans/<int:pk>/share/": [
         Check(signed_in(NOT_ALLOWED), url=plan_url("share/")),
@@ -371,7 +417,47 @@ API: dict[str, list[Check]] = {
         Check(api(NOT_FOUND), url=lambda w: "/api/v1/progress/retired-milestone/", api=True),
         Check(api(NOT_FOUND), "patch", url=lambda w: "/api/v1/progress/retired-milestone/", api=True),
     ],
+    # A milestone's checklist: anyone reads their own view of it; an item of one's own goes only
+    # to a milestone in one's plans (409 not_in_plan for the others, who do not follow the track).
+    "/api/v1/progress/<slug:milestone_slug>/checklist/": [
+        Check(api(OK), url=lambda w: "/api/v1/progress/sql/checklist/", api=True),
+        Check(api(NOT_FOUND), url=lambda w: "/api/v1/progress/retired-milestone/checklist/", api=True),
+        Check(
+            {**api(409), OWNER: 201},
+            "post",
+            url=lambda w: "/api/v1/progress/sql/checklist/",
+            api=True,
+            data={"title": "A step"},
+        ),
+    ],
+    "/api/v1/checklist-items/": [Check(api(OK), api=True)],
+    # An editors' item is everyone's to read and tick, nobody's to remove (403); an own item is its owner's alone.
+    "/api/v1/checklist-items/<int:pk>/": [
+        Check(api(OK), url=lambda w: f"/api/v1/checklist-items/{editors_item(w).pk}/", api=True),
+        Check(api_owner_only(OK), url=lambda w: f"/api/v1/checklist-items/{owners_item(w).pk}/", api=True),
+        Check(
+            api(OK),
+            "patch",
+            url=lambda w: f"/api/v1/checklist-items/{editors_item(w).pk}/",
+            api=True,
+            data={"done": True},
+        ),
+        Check(
+            api_owner_only(OK),
+            "patch",
+            url=lambda w: f"/api/v1/checklist-items/{owners_item(w).pk}/",
+            api=True,
+            data={"done": True},
+        ),
+        Check(api(FORBIDDEN), "delete", url=lambda w: f"/api/v1/checklist-items/{editors_item(w).pk}/", api=True),
+        Check(api_owner_only(204), "delete", url=lambda w: f"/api/v1/checklist-items/{owners_item(w).pk}/", api=True),
+    ],
     "/api/v1/dashboard/": [Check(api(OK), api=True)],
+    # Each caller's own week, as on the web: the owner's already counts (400 week_already_counts).
+    "/api/v1/rest-weeks/": [
+        Check({**api(201), OWNER: 400}, "post", api=True),
+        Check(api(204), "delete", api=True),
+    ],
     "/api/v1/notifications/": [Check(api(OK), api=True)],
     "/api/v1/notifications/read-all/": [Check(api(OK), "post", api=True)],
     "/api/v1/notifications/<int:pk>/read/": [

@@ -9,10 +9,13 @@ from accounts.export import iso
 from accounts.models import User
 
 from .models import Enrollment, MilestoneProgress, ProgressEvent
+from .progress import progress_for_enrollments
 
 
 def export(user: User) -> dict[str, Any]:
-    """Every enrollment, progress row and history event of ``user``."""
+    """Every enrollment (with its progress, as every page counts it), progress row and history event of ``user``."""
+    enrollments = list(Enrollment.objects.filter(user=user).select_related("track").order_by("started_at", "id"))
+    progress = progress_for_enrollments(user, enrollments)
     return {
         "enrollments": [
             {
@@ -22,8 +25,12 @@ def export(user: User) -> dict[str, Any]:
                 "target_date": iso(e.target_date),
                 "completed_at": iso(e.completed_at),
                 "shared": bool(e.share_token),
+                "percent": progress[e.pk].percent,
+                "done": progress[e.pk].done,
+                "counted": progress[e.pk].counted,
+                "skipped": progress[e.pk].skipped,
             }
-            for e in Enrollment.objects.filter(user=user).select_related("track").order_by("started_at", "id")
+            for e in enrollments
         ],
         "progress": [
             {
@@ -31,7 +38,9 @@ def export(user: User) -> dict[str, Any]:
                 "status": p.status,
                 "started_at": iso(p.started_at),
                 "completed_at": iso(p.completed_at),
+                "earned_on": iso(p.earned_on),
                 "target_date": iso(p.target_date),
+                "target_date_planned": p.target_date_planned,
                 "evidence_url": p.evidence_url,
                 "notes": p.notes,
                 "earned_in": p.earned_in.slug if p.earned_in else None,
@@ -47,6 +56,7 @@ def export(user: User) -> dict[str, Any]:
                 "track": ev.track.slug if ev.track else None,
                 "from": ev.from_status,
                 "to": ev.to_status,
+                "earned_on": iso(ev.earned_on),
                 "at": iso(ev.created_at),
             }
             for ev in ProgressEvent.objects.filter(user=user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import checklist_views, views
 
 app_name = "tracker"
 
@@ -11,11 +11,24 @@ urlpatterns = [
     path("tracks/<slug:slug>/enroll/", views.enroll, name="enroll"),
     path("quiz/", views.quiz, name="quiz"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/rest-week/", views.rest_week, name="rest-week"),
     path("plans/<int:pk>/", views.plan, name="plan"),
     path("plans/<int:pk>/milestones/<slug:slug>/status/", views.milestone_status, name="milestone-status"),
     path("plans/<int:pk>/milestones/<slug:slug>/details/", views.milestone_details, name="milestone-details"),
     path("plans/<int:pk>/plan-dates/", views.plan_dates, name="plan-dates"),
+    path("plans/<int:pk>/milestones/<slug:slug>/checklist/", checklist_views.add, name="checklist-add"),
+    path(
+        "plans/<int:pk>/milestones/<slug:slug>/checklist/<int:item_id>/tick/",
+        checklist_views.tick,
+        name="checklist-tick",
+    ),
+    path(
+        "plans/<int:pk>/milestones/<slug:slug>/checklist/<int:item_id>/remove/",
+        checklist_views.remove,
+        name="checklist-remove",
+    ),
     path("plans/<int:pk>/share/", views.share, name="share"),
+    path("plans/<int:pk>/following/", views.following, name="following"),
     # A share token is URL-safe base64 (secrets.token_urlsafe), so a slug; anything else,
     # a NUL byte included (PostgreSQL refuses it in a query), is a 404 before any lookup.
     path("shared/<slug:token>/", views.shared_plan, name="shared"),

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -21,26 +23,40 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 
-from . import planning
-from .forms import PlanDatesForm, ProgressDetailsForm, RoleFitQuizForm
+from . import activity, planning
+from .forms import EarnedOnForm, PlanDatesForm, ProgressDetailsForm, RoleFitQuizForm
 from .models import (
     CareerLevel,
     CareerTrack,
     Category,
+    ChoiceGroup,
     Enrollment,
+    EnrollmentStatus,
     LadderStep,
     Milestone,
     MilestoneProgress,
     Resource,
     Status,
 )
-from .progress import EXPIRED, Dashboard, StepState, TrackProgress, steps_for_tracks, track_progress
+from .progress import (
+    ALTERNATIVE,
+    EXPIRED,
+    Dashboard,
+    StepState,
+    TrackProgress,
+    Unit,
+    starting_units,
+    steps_for_tracks,
+    track_progress,
+)
 from .rolefit import Fit, rank_tracks
 
 # --------------------------------------------------------------------------
@@ -170,11 +186,8 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resources: dict[int, list[Resource]] = {}
     for res in Resource.objects.filter(milestone__in=[s.milestone_id for s in steps]):
         resources.setdefault(res.milestone_id, []).append(res)
-    by_level: dict[int | None, list] = {}
-    for step in steps:
-        by_level.setdefault(step.level_id, []).append(
-            {"step": step, "milestone": step.milestone, "resources": resources.get(step.milestone_id, [])}
-        )
+    units = starting_units(steps)
+    by_level = _ladder_entries(units, resources)
     levels = [{"level": lvl, "steps": by_level.pop(lvl.pk, [])} for lvl in track.levels.all()]
     by_category: dict[str, list[LadderStep]] = {}
     for step in steps:
@@ -189,13 +202,34 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "track": track,
             "levels": levels,
             "unlevelled": by_level.pop(None, []),
-            "total_effort": sum(s.milestone.effort_weeks for s in steps),
+            "units": units,
+            # The honest total: each choice group once, by its quickest options (progress.starting_units).
+            "total_effort": sum(u.effort_weeks for u in units),
             "step_count": len(steps),
+            "choice_groups": [u for u in units if u.group is not None],
             # The same milestones grouped by kind, in catalogue order of categories.
             "categories": [(c.value, c.label, by_category[c.value]) for c in Category if c.value in by_category],
             "enrollment": enrollment,
         },
     )
+
+
+def _ladder_entries(units: list[Unit], resources: dict[int, list[Resource]]) -> dict[int | None, list[dict[str, Any]]]:
+    """The track page's entries by career level id: a step, or a whole choice group at its first option's place.
+
+    A group is one block ("Choose one") however its options are spread over
+    the levels, as it is one unit of the plan.
+    """
+    by_level: dict[int | None, list[dict[str, Any]]] = {}
+    for unit in units:
+        entries = [
+            {"step": i.step, "milestone": i.milestone, "resources": resources.get(i.milestone.pk, [])}
+            for i in unit.items
+        ]
+        first = unit.items[0].step
+        block = entries[0] if unit.group is None else {"unit": unit, "group": unit.group, "members": entries}
+        by_level.setdefault(first.level_id, []).append(block)
+    return by_level
 
 
 @require_GET
@@ -233,7 +267,13 @@ def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "tracker/shared_plan.html",
-        {"enrollment": enrollment, "progress": progress, "owner_name": enrollment.user.display_name},
+        {
+            "enrollment": enrollment,
+            "progress": progress,
+            # The plan's units as its owner sees them: a choice group once, with its state.
+            "blocks": [Block(unit=unit, panels=[]) for unit in progress.units],
+            "owner_name": enrollment.user.display_name,
+        },
     )
 
 
@@ -245,19 +285,8 @@ def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Every current plan with its progress, next steps, dates, the streak and a chart (``progress.Dashboard``)."""
-    board = Dashboard(_user(request))
-    return render(
-        request,
-        "tracker/dashboard.html",
-        {
-            "plans": board.plans,
-            "streak": board.streak_weeks,
-            "chart": board.chart,
-            "chart_total": board.chart_total,
-            "today": board.today,
-        },
-    )
+    """Every current plan with its progress, next steps and dates; the streak, heat-map and chart (``Dashboard``)."""
+    return _dashboard_page(request)
 
 
 # --------------------------------------------------------------------------
@@ -271,14 +300,28 @@ STATUS_ACTIONS = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.SK
 
 @dataclass
 class Panel:
-    """A milestone panel: the step's state, its details form and any error to show."""
+    """A milestone panel: the step's state, its forms and any error to show.
+
+    ``unit`` is the plan's unit the step belongs to (itself, or its choice
+    group), when the caller has it: it tells an option nobody needs any more
+    from one still to choose.
+    """
 
     item: StepState
     form: ProgressDetailsForm
+    earned_form: EarnedOnForm
     status_error: str = ""
+    unit: Unit | None = None
+    # The status button to focus once swapped in: after "I already have this" its form is gone, so focus
+    # moves to the pressed "Done" rather than being lost.
+    focus: str = ""
 
     @property
     def status_label(self) -> str:
+        if self.item.status == Status.NOT_STARTED and self.not_needed:
+            return "Not needed"
+        if self.item.status == Status.NOT_STARTED and self.locked_by:
+            return "Locked"
         return "Expired" if self.item.status == EXPIRED else Status(self.item.status).label
 
     @property
@@ -300,14 +343,116 @@ class Panel:
             return None
         return row.earned_in if row.earned_in.pk != self.item.step.track_id else None
 
+    @property
+    def in_group(self) -> bool:
+        return self.item.group is not None
 
-def _panel(item: StepState, user: User, form: ProgressDetailsForm | None = None, status_error: str = "") -> Panel:
+    @property
+    def not_needed(self) -> bool:
+        """An option of a choice group that is done without it: shown as an alternative, not as a to-do."""
+        return self.item.role == ALTERNATIVE and self.unit is not None and self.unit.status == Status.DONE
+
+    @property
+    def locked_by(self) -> list[Milestone]:
+        """Prerequisites the person skipped, which keep this milestone locked while it is still to do."""
+        if self.item.is_settled or self.item.status == EXPIRED:
+            return []
+        return self.item.skipped_prerequisites
+
+    @property
+    def hx_target(self) -> str:
+        return f"#m-{self.item.milestone.slug}"
+
+
+@dataclass
+class Block:
+    """One unit of the plan page: a milestone's panel, or a choice group with its options' panels."""
+
+    unit: Unit
+    panels: list[Panel]
+
+    @property
+    def group(self) -> ChoiceGroup | None:
+        return self.unit.group
+
+    @property
+    def chosen(self) -> list[StepState]:
+        """The options started or done, in ladder order."""
+        return self.unit.chosen
+
+    @property
+    def state_label(self) -> str:
+        """ "Choose one of 3" until an option is chosen, then "1 of 1 chosen"; "Done" or "Skipped" once settled."""
+        needs = self.group.needs if self.group else 1
+        chosen = len(self.chosen)
+        if self.unit.status == Status.DONE:
+            return f"Done · {chosen} of {needs} chosen" if chosen <= needs else f"Done · {chosen} chosen"
+        if self.unit.status == Status.SKIPPED:
+            return "Skipped"
+        if chosen:
+            return f"{chosen} of {needs} chosen" if chosen <= needs else f"{chosen} chosen, {needs} needed"
+        return f"Choose {'one' if needs == 1 else needs} of {len(self.unit.items)}"
+
+
+def _today(user: User) -> date:
+    return timezone.localdate(timezone.now(), user.tzinfo)
+
+
+def _panel(
+    item: StepState,
+    user: User,
+    form: ProgressDetailsForm | None = None,
+    status_error: str = "",
+    *,
+    earned_form: EarnedOnForm | None = None,
+    unit: Unit | None = None,
+) -> Panel:
     instance = item.progress or MilestoneProgress(user=user, milestone=item.milestone)
+    today = _today(user)
+    prefix = f"m{item.milestone.pk}"
     return Panel(
         item=item,
-        form=form or ProgressDetailsForm(instance=instance, prefix=f"m{item.milestone.pk}"),
+        form=form or ProgressDetailsForm(instance=instance, prefix=prefix, today=today),
+        earned_form=earned_form or EarnedOnForm(prefix=f"{prefix}-earned", today=today),
         status_error=status_error,
+        unit=unit,
     )
+
+
+def _blocks(progress: TrackProgress, user: User, panels: dict[int, Panel]) -> list[Block]:
+    """The plan's units in ladder order, each with its panels (``panels`` replace the fresh ones by milestone id)."""
+    blocks = []
+    for unit in progress.units:
+        shown = []
+        for item in unit.items:
+            panel = panels.get(item.milestone.pk) or _panel(item, user)
+            panel.unit = unit
+            shown.append(panel)
+        blocks.append(Block(unit=unit, panels=shown))
+    return blocks
+
+
+def _error_summary(panels: list[Panel], plan_form: PlanDatesForm | None = None) -> list[tuple[str, str]]:
+    """(message, id of the field or message to jump to) for every error on the page, for the summary at the top."""
+    found: list[tuple[str, str]] = []
+    for panel in panels:
+        title, slug = panel.item.milestone.title, panel.item.milestone.slug
+        if panel.status_error:
+            found.append((f"{title}: {panel.status_error}", f"m-{slug}-status-error"))
+        for form in (panel.earned_form, panel.form):
+            for name, errors in form.errors.items():
+                where = form[name].auto_id if name in form.fields else f"m-{slug}"
+                label = f", {form[name].label.lower()}" if name in form.fields else ""
+                found.append((f"{title}{label}: {' '.join(map(str, errors))}", where))
+    if plan_form is not None:
+        for name, errors in plan_form.errors.items():
+            found.append(
+                (
+                    f"Plan my dates: {' '.join(map(str, errors))}",
+                    plan_form[name].auto_id if name in plan_form.fields else "planning",
+                )
+            )
+    return found
 
 
 def _plan_context(
@@ -315,12 +460,18 @@ def _plan_context(
 ) -> dict[str, Any]:
     user = _user(request)
     progress = track_progress(enrollment)
-    panels = panels or {}
+    blocks = _blocks(progress, user, panels or {})
+    flat = [panel for block in blocks for panel in block.panels]
+    plan_form = extra.pop("plan_form", None)
+    if plan_form is None:
+        plan_form = PlanDatesForm(initial={"target_date": enrollment.target_date})
     return {
         "enrollment": enrollment,
         "progress": progress,
-        "panels": [panels.get(item.milestone.pk) or _panel(item, user) for item in progress.items],
-        "plan_form": PlanDatesForm(initial={"target_date": enrollment.target_date}),
+        "blocks": blocks,
+        "panels": flat,
+        "plan_form": plan_form,
+        "error_summary": _error_summary(flat, plan_form),
         "share_url": request.build_absolute_uri(reverse("tracker:shared", args=[enrollment.share_token]))
         if enrollment.share_token
         else "",
@@ -332,7 +483,7 @@ def _plan_context(
 @login_required
 @require_GET
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """One plan: progress, the milestone panels, planning and sharing."""
+    """One plan: progress, the milestone panels (a choice group's together), planning and sharing."""
     enrollment = _my_enrollment(request, pk)
     return render(request, "tracker/plan.html", _plan_context(request, enrollment))
 
@@ -347,63 +498,130 @@ def _panel_response(
     milestone: Milestone,
     *,
     form: ProgressDetailsForm | None = None,
+    earned_form: EarnedOnForm | None = None,
     status_error: str = "",
+    focus: str = "",
 ) -> HttpResponse:
-    """After a change: the panel and the progress summary (htmx), else the page or a redirect."""
-    failed = bool(status_error) or (form is not None and form.errors)
+    """After a change: the panel and the progress summary (htmx), else the page or a redirect.
+
+    With htmx the panel is swapped in place and what the change may have
+    altered elsewhere comes out of band: the progress summary, the effort
+    left, the error summary, the other options of its choice group and the
+    milestones that need it first (locked or unlocked now).
+    """
+    failed = bool(status_error) or any(f is not None and f.errors for f in (form, earned_form))
     if not request.htmx and not failed:
         return redirect(f"{reverse('tracker:plan', args=[enrollment.pk])}#m-{milestone.slug}")
     user = _user(request)
     progress: TrackProgress = track_progress(enrollment)
+    units = {i.milestone.pk: u for u in progress.units for i in u.items}
     item = next(i for i in progress.items if i.milestone.pk == milestone.pk)
-    panel = _panel(item, user, form=form, status_error=status_error)
-    if request.htmx:
-        return render(
-            request,
-            "tracker/includes/milestone_panel_swap.html",
-            {"panel": panel, "enrollment": enrollment, "progress": progress, "statuses": Status},
-        )
-    context = _plan_context(request, enrollment, panels={milestone.pk: panel})
-    return render(request, "tracker/plan.html", context, status=400)
+    unit = units[milestone.pk]
+    panel = _panel(item, user, form=form, status_error=status_error, earned_form=earned_form, unit=unit)
+    panel.focus = focus
+    if not request.htmx:
+        context = _plan_context(request, enrollment, panels={milestone.pk: panel})
+        return render(request, "tracker/plan.html", context, status=400)
+    context = {
+        "panel": panel,
+        "enrollment": enrollment,
+        "progress": progress,
+        "statuses": Status,
+        "group_block": Block(unit=unit, panels=[]) if unit.group is not None else None,
+        "oob_panels": [_panel(i, user, unit=units[i.milestone.pk]) for i in _neighbours(progress, unit, item)],
+        "error_summary": _error_summary([panel]),
+        "swap": True,
+    }
+    return render(request, "tracker/includes/milestone_panel_swap.html", context)
+
+
+def _neighbours(progress: TrackProgress, unit: Unit, item: StepState) -> list[StepState]:
+    """The steps a change to ``item`` may alter besides itself: the other options of its group, and its dependants."""
+    mine = {id(i) for i in unit.items}
+    others = [i for i in unit.items if i is not item]
+    return others + [
+        i
+        for i in progress.items
+        if id(i) not in mine and any(p.pk == item.milestone.pk for p in i.milestone.prerequisites.all())
+    ]
+
+
+def _domain_errors_onto(form: forms.BaseForm, exc: ValidationError) -> bool:
+    """Put the domain's refusal of ``form``'s fields beside them; False when it is about something else."""
+    errors = getattr(exc, "error_dict", {})
+    mine = {name: errs for name, errs in errors.items() if name in form.fields}
+    for name, errs in mine.items():
+        form.add_error(name, errs)
+    return bool(mine)
 
 
 @login_required
 @require_POST
 def milestone_status(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
-    """Change a milestone's status in one click; missing prerequisites are named inline."""
+    """Change a milestone's status in one click; missing prerequisites or done dependants are named inline.
+
+    "I already have this" posts ``done`` with the date earned
+    (``EarnedOnForm``): a date the domain refuses (in the future) is shown
+    beside the field, and nothing is saved.
+    """
     enrollment = _my_enrollment(request, pk)
     step = _step(enrollment, slug)
+    user = _user(request)
+    prefix = f"m{step.milestone.pk}-earned"
+    earned_form = EarnedOnForm(request.POST, prefix=prefix) if f"{prefix}-earned_on" in request.POST else None
     error = ""
-    try:
-        MilestoneProgress.objects.update_state(
-            _user(request), step.milestone, status=request.POST.get("status", ""), track=enrollment.track
-        )
-    except ValidationError as exc:  # PrerequisitesMissing is one
-        error = " ".join(exc.message_dict.get("status", exc.messages))
+    if earned_form is None or earned_form.is_valid():
+        details = earned_form.cleaned_data if earned_form is not None else {}
+        try:
+            MilestoneProgress.objects.update_state(
+                user, step.milestone, status=request.POST.get("status", ""), track=enrollment.track, **details
+            )
+        except ValidationError as exc:  # PrerequisitesMissing and DependantsDone are two
+            if earned_form is None or not _domain_errors_onto(earned_form, exc):
+                error = " ".join(exc.message_dict.get("status", exc.messages))
     if request.POST.get("back") == "dashboard":
         # From the dashboard's "next up": back to it (htmx swaps its main region in place).
         if error:
             messages.error(request, f"{step.milestone.title}: {error}")
         return redirect("tracker:dashboard")
-    return _panel_response(request, enrollment, step.milestone, status_error=error)
+    saved_with_date = earned_form is not None and not earned_form.errors and not error
+    return _panel_response(
+        request,
+        enrollment,
+        step.milestone,
+        status_error=error,
+        earned_form=earned_form,
+        focus=Status.DONE if saved_with_date else "",
+    )
 
 
 @login_required
 @require_POST
 def milestone_details(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
-    """Save a milestone's evidence link, notes and target date; bad input saves nothing."""
+    """Save a milestone's evidence link, notes, target date and date earned; bad input saves nothing.
+
+    Only what changed is written, so saving a note leaves a planned target
+    date planned (a date the person types becomes theirs).
+    """
     enrollment = _my_enrollment(request, pk)
     step = _step(enrollment, slug)
     user = _user(request)
     instance = MilestoneProgress.objects.filter(user=user, milestone=step.milestone).first() or MilestoneProgress(
         user=user, milestone=step.milestone
     )
-    form = ProgressDetailsForm(request.POST, instance=instance, prefix=f"m{step.milestone.pk}")
+    form = ProgressDetailsForm(request.POST, instance=instance, prefix=f"m{step.milestone.pk}", today=_today(user))
     if form.is_valid():
-        MilestoneProgress.objects.update_state(user, step.milestone, **form.cleaned_data)
-        if not request.htmx:
-            messages.success(request, f"Saved “{step.milestone.title}”.")
-        return _panel_response(request, enrollment, step.milestone)
+        try:
+            MilestoneProgress.objects.update_state(
+                user, step.milestone, **{name: form.cleaned_data[name] for name in form.changed_data}
+            )
+        except ValidationError as exc:  # a date earned in the future
+            if not _domain_errors_onto(form, exc):
+                raise
+        else:
+            if not request.htmx:
+                messages.success(request, f"Saved “{step.milestone.title}”.")
+            return _panel_response(request, enrollment, step.milestone)
     return _panel_response(request, enrollment, step.milestone, form=form)
 
 
@@ -415,15 +633,42 @@ def plan_dates(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanDatesForm(request.POST)
     if form.is_valid():
         try:
-            planned = planning.plan_dates(enrollment, target_date=form.cleaned_data["target_date"])
+            plan = planning.plan_dates(enrollment, target_date=form.cleaned_data["target_date"])
+        except planning.PlanDoesNotFit as exc:
+            form.add_error("target_date", exc.messages[0])
+            form.date_that_fits = exc.date_that_fits  # offered as a one-click plan beside the error
         except ValidationError as exc:
             for message in exc.message_dict.get("target_date", exc.messages):
                 form.add_error("target_date", message)
         else:
-            messages.success(request, f"Planned {len(planned)} target date{'s' if len(planned) != 1 else ''}.")
+            messages.success(request, planning.summary(plan))
             return redirect("tracker:plan", pk=enrollment.pk)
     enrollment.refresh_from_db()
     return render(request, "tracker/plan.html", _plan_context(request, enrollment, plan_form=form), status=400)
+
+
+# What each plan status change says, and where it leads.
+FOLLOWING: dict[str, str] = {
+    EnrollmentStatus.PAUSED: "Paused {track}: no reminders about it until you resume. Your progress stays.",
+    EnrollmentStatus.ACTIVE: "Resumed {track}: its reminders are back.",
+    EnrollmentStatus.ARCHIVED: "You left {track}. Your progress is kept: follow the track again to pick it up.",
+}
+
+
+@login_required
+@require_POST
+def following(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pause, resume or leave a plan (``Enrollment.change_status``); leaving keeps its history and progress."""
+    enrollment = _my_enrollment(request, pk)
+    status = request.POST.get("status", "")
+    if status not in FOLLOWING:
+        messages.error(request, "Choose to pause, resume or leave the plan.")
+        return redirect("tracker:plan", pk=enrollment.pk)
+    enrollment.change_status(status)
+    messages.success(request, FOLLOWING[status].format(track=enrollment.track.name))
+    if status == EnrollmentStatus.ARCHIVED:
+        return redirect("tracker:dashboard")
+    return redirect("tracker:plan", pk=enrollment.pk)
 
 
 @login_required
@@ -438,3 +683,55 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
         enrollment.unshare()
         messages.success(request, "The shared link no longer works.")
     return redirect(f"{reverse('tracker:plan', args=[enrollment.pk])}#share")
+
+
+# --------------------------------------------------------------------------
+# The dashboard's streak: taking a week off
+# --------------------------------------------------------------------------
+
+
+def _dashboard_page(request: HttpRequest, rest_error: str = "", status: int = 200) -> HttpResponse:
+    board = Dashboard(_user(request))
+    return render(
+        request,
+        "tracker/dashboard.html",
+        {
+            "plans": board.plans,
+            "streak": board.streak,
+            "heatmap": board.heatmap,
+            "chart": board.chart,
+            "chart_total": board.chart_total,
+            "today": board.today,
+            "rest_error": rest_error,
+            "error_summary": [(rest_error, "rest-week-error")] if rest_error else [],
+            "left": board.left,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def rest_week(request: HtmxHttpRequest) -> HttpResponse:
+    """Take this week off (``activity.take_rest_week``), or take it back (``action=undo``).
+
+    The form names the week it was shown in, so a page left open past Sunday
+    cannot rest the wrong week. A refusal is shown beside the button (with
+    htmx, a 200 so the page is swapped in; without, the page with a 400).
+    """
+    user = _user(request)
+    try:
+        week = parse_date(request.POST.get("week", ""))
+    except ValueError:  # well formed but no such day (2026-02-30)
+        week = None
+    try:
+        if request.POST.get("action") == "undo":
+            if activity.undo_rest_week(user, week):
+                messages.success(request, "This week is no longer a rest week.")
+        else:
+            activity.take_rest_week(user, week)
+            messages.success(request, "This week is your rest week: your streak carries on next week.")
+    except ValidationError as exc:  # RestWeekRefused
+        error = " ".join(exc.message_dict.get("week", exc.messages))
+        return _dashboard_page(request, rest_error=error, status=200 if request.htmx else 400)
+    return redirect(f"{reverse('tracker:dashboard')}#streak")

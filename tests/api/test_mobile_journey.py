@@ -35,7 +35,20 @@ def test_a_mobile_client_from_sign_up_to_sign_out(live_api):
         headers={"Idempotency-Key": "enrol-1"},
     )
     assert retried.json() == enrolled.json()
-    assert http.post(f"{base}/enrollments/{enrolled.json()['id']}/plan/").status_code == 200
+    # A year is too short for the track's effort: planning says so with figures and a date that
+    # fits, the app offers it, and planning to it succeeds.
+    plan_url = f"{base}/enrollments/{enrolled.json()['id']}/plan/"
+    too_soon = http.post(plan_url)
+    assert too_soon.status_code == 409
+    assert too_soon.json()["code"] == "plan_does_not_fit"
+    assert too_soon.json()["effort_weeks"] > too_soon.json()["weeks_to_target"]
+    fits = too_soon.json()["date_that_fits"]
+    assert http.patch(f"{base}/enrollments/{enrolled.json()['id']}/", json={"target_date": fits}).status_code == 200
+    planned = http.post(plan_url)
+    assert planned.status_code == 200
+    assert planned.json()["planned"][-1]["target_date"] == fits
+    assert planned.json()["kept"] == []
+    assert planned.json()["effort_weeks"] == too_soon.json()["effort_weeks"]
 
     synced_at = http.get(f"{base}/progress/?page_size=200")
     assert synced_at.status_code == 200

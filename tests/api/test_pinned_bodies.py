@@ -23,6 +23,7 @@ from nudges.models import Device, Notification
 from tests.factories import (
     CareerLevelFactory,
     CareerTrackFactory,
+    ChoiceGroupFactory,
     EnrollmentFactory,
     LadderStepFactory,
     MilestoneFactory,
@@ -307,6 +308,7 @@ TRACK_DETAIL_BODY = {
                 {"title": "The Python tutorial", "url": "https://docs.python.org/3/tutorial/"},
                 {"title": "Fluent Python", "url": "https://example.com/fluent-python"},
             ],
+            "choice_group": None,
         },
         {
             "slug": "ml-course",
@@ -319,6 +321,7 @@ TRACK_DETAIL_BODY = {
             "valid_for_months": None,
             "prerequisites": ["python-basics"],
             "resources": [],
+            "choice_group": None,
         },
         {
             "slug": "cloud-cert",
@@ -331,6 +334,7 @@ TRACK_DETAIL_BODY = {
             "valid_for_months": 24,
             "prerequisites": ["ml-course"],
             "resources": [{"title": "Exam guide", "url": "https://example.com/exam-guide"}],
+            "choice_group": None,
         },
         {
             "slug": "kaggle-expert",
@@ -343,8 +347,12 @@ TRACK_DETAIL_BODY = {
             "valid_for_months": 12,
             "prerequisites": [],
             "resources": [],
+            "choice_group": None,
         },
     ],
+    # Added in issue 12: no choice group on this ladder (see CHOICES_TRACK_DETAIL_BODY), so every step counts.
+    "choice_groups": [],
+    "effort_weeks": 20,
 }
 
 
@@ -399,14 +407,19 @@ ENROLLMENT_COMPLETED_BODY = {
     "completed_at": "2026-03-02T09:30:00Z",
     "updated_at": "2026-03-02T09:30:00Z",
 }
-# Spread over what is left (the course, the certificate, the expired Kaggle tier)
-# in proportion to effort (8, 4 and 6 weeks), the last on the target date.
+# What is left is the course, the certificate and the expired Kaggle tier (8, 4
+# and 6 weeks). Since issue 12 planning never moves a date the person set: the
+# owner set the course's and the certificate's, so only the Kaggle tier is
+# planned (the last, on the target date) and the two others are reported kept.
 PLAN_BODY = {
     "planned": [
-        {"milestone": "ml-course", "target_date": "2026-06-04"},
-        {"milestone": "cloud-cert", "target_date": "2026-07-21"},
         {"milestone": "kaggle-expert", "target_date": "2026-09-30"},
-    ]
+    ],
+    "kept": [
+        {"milestone": "cloud-cert", "target_date": "2026-02-20"},
+        {"milestone": "ml-course", "target_date": "2026-03-10"},
+    ],
+    "effort_weeks": 18,
 }
 
 
@@ -440,7 +453,7 @@ def test_the_body_of_a_changed_enrollment_is_pinned(api, plan):
 
 
 def test_the_plan_body_is_pinned(api, plan):
-    """Planning answers with each remaining milestone's new date, in date order."""
+    """Planning answers with each new date and each of the person's own dates it kept, in date order, and the effort."""
     response = api.post(f"/api/v1/enrollments/{plan.pk}/plan/")
     assert response.status_code == 200
     assert response.json() == PLAN_BODY
@@ -455,6 +468,7 @@ CERT_PROGRESS = {
     "status": "not_started",
     "started_at": None,
     "completed_at": None,
+    "earned_on": None,
     "target_date": "2026-02-20",
     "evidence_url": "",
     "notes": "",
@@ -467,6 +481,7 @@ KAGGLE_PROGRESS = {
     "status": "expired",
     "started_at": "2024-05-01T12:00:00Z",
     "completed_at": "2024-05-01T12:00:00Z",
+    "earned_on": "2024-05-01",
     "target_date": None,
     "evidence_url": "",
     "notes": "",
@@ -479,6 +494,7 @@ COURSE_PROGRESS = {
     "status": "in_progress",
     "started_at": "2026-02-24T20:00:00Z",
     "completed_at": None,
+    "earned_on": None,
     "target_date": "2026-03-10",
     "evidence_url": "https://example.com/certificates/ml",
     "notes": "Week 3 of 8.",
@@ -491,6 +507,7 @@ PYTHON_PROGRESS = {
     "status": "done",
     "started_at": "2026-02-10T18:00:00Z",
     "completed_at": "2026-02-18T19:15:00Z",
+    "earned_on": "2026-02-18",
     "target_date": None,
     "evidence_url": "",
     "notes": "",
@@ -552,6 +569,28 @@ def test_the_body_of_changed_progress_is_pinned(api, plan):
 DASHBOARD_BODY = {
     "today": "2026-03-02",
     "streak_weeks": 3,
+    # Active the three weeks before this one; nothing yet this week, no rest week used.
+    "streak": {
+        "weeks": 3,
+        "this_week": "open",
+        "at_risk": False,
+        "rest_weeks_used": 0,
+        "rest_weeks_available": 1,
+        "last_rest_week": None,
+        "next_rest_week": "2026-03-02",
+    },
+    "heatmap": {
+        "start": "2025-09-08",
+        "end": "2026-03-08",
+        "active_days": 4,
+        "days": [
+            {"day": "2026-02-10", "count": 1, "level": 1},
+            {"day": "2026-02-18", "count": 1, "level": 1},
+            {"day": "2026-02-24", "count": 1, "level": 1},
+            {"day": "2026-02-25", "count": 1, "level": 1},
+        ],
+        "rest_weeks": [],
+    },
     "enrollments": [
         {
             "enrollment": DbId("enrollment"),
@@ -563,20 +602,49 @@ DASHBOARD_BODY = {
             "total": 4,
             "done": 1,
             "skipped": 0,
+            "counted": 4,
+            "effort_weeks": 20,
+            "effort_left_weeks": 18,
             "is_complete": False,
             "by_category": [
-                {"category": "education", "label": "Education", "total": 1, "done": 0, "skipped": 0, "percent": 0},
+                {
+                    "category": "education",
+                    "label": "Education",
+                    "total": 1,
+                    "done": 0,
+                    "skipped": 0,
+                    "counted": 1,
+                    "percent": 0,
+                },
                 {
                     "category": "certification",
                     "label": "Certification",
                     "total": 1,
                     "done": 0,
                     "skipped": 0,
+                    "counted": 1,
                     "percent": 0,
                 },
-                {"category": "kaggle", "label": "Kaggle", "total": 1, "done": 0, "skipped": 0, "percent": 0},
-                {"category": "skill", "label": "Skill", "total": 1, "done": 1, "skipped": 0, "percent": 100},
+                {
+                    "category": "kaggle",
+                    "label": "Kaggle",
+                    "total": 1,
+                    "done": 0,
+                    "skipped": 0,
+                    "counted": 1,
+                    "percent": 0,
+                },
+                {
+                    "category": "skill",
+                    "label": "Skill",
+                    "total": 1,
+                    "done": 1,
+                    "skipped": 0,
+                    "counted": 1,
+                    "percent": 100,
+                },
             ],
+            "groups": [],
             "next_up": [
                 {
                     "milestone": "ml-course",
@@ -584,6 +652,7 @@ DASHBOARD_BODY = {
                     "category": "education",
                     "status": "in_progress",
                     "target_date": "2026-03-10",
+                    "role": "required",
                 },
                 {
                     "milestone": "kaggle-expert",
@@ -591,6 +660,7 @@ DASHBOARD_BODY = {
                     "category": "kaggle",
                     "status": "expired",
                     "target_date": None,
+                    "role": "required",
                 },
             ],
             "upcoming": [
@@ -600,6 +670,7 @@ DASHBOARD_BODY = {
                     "category": "education",
                     "status": "in_progress",
                     "target_date": "2026-03-10",
+                    "role": "required",
                 },
             ],
             "overdue": [
@@ -609,6 +680,7 @@ DASHBOARD_BODY = {
                     "category": "certification",
                     "status": "not_started",
                     "target_date": "2026-02-20",
+                    "role": "required",
                 },
             ],
         }
@@ -621,6 +693,153 @@ def test_the_dashboard_body_is_pinned(api, plan):
     response = api.get("/api/v1/dashboard/")
     assert response.status_code == 200
     assert response.json() == filled(DASHBOARD_BODY, enrollment=plan.pk)
+
+
+# --------------------------------------------------------------------------- choice groups (issue 12)
+
+ANALYST_EDITED = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
+SQL_DONE = datetime(2026, 1, 12, 17, 0, tzinfo=UTC)
+TABLEAU_STARTED = datetime(2026, 2, 16, 19, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def choices(owner, clock):
+    """A track whose ladder offers a choice of one BI tool; the owner has done SQL and chosen Tableau."""
+    clock.move_to(ANALYST_EDITED)
+    track = CareerTrackFactory(
+        slug="data-analyst",
+        name="Data Analyst",
+        summary="Turns data into decisions.",
+        work_product="Reports and dashboards",
+        produces="insights",
+        tools=["SQL"],
+        se_skill=2,
+        ml_knowledge=2,
+        communication_weight=4,
+        order=3,
+    )
+    group = ChoiceGroupFactory(
+        track=track, slug="one-bi-tool", title="One BI tool", description="Either is enough: pick your employer's."
+    )
+    sql = MilestoneFactory(slug="sql", title="SQL", description="Query a warehouse.", effort_weeks=4)
+    tableau = MilestoneFactory(slug="tableau", title="Tableau", description="Build dashboards.", effort_weeks=6)
+    power_bi = MilestoneFactory(slug="power-bi", title="Power BI", description="Build reports.", effort_weeks=3)
+    LadderStepFactory(track=track, milestone=sql, order=1)
+    LadderStepFactory(track=track, milestone=tableau, order=2, choice_group=group)
+    LadderStepFactory(track=track, milestone=power_bi, order=3, choice_group=group)
+    EnrollmentFactory(user=owner, track=track)
+    clock.move_to(SQL_DONE)
+    MilestoneProgress.objects.set_status(owner, sql, "done", track=track)
+    clock.move_to(TABLEAU_STARTED)
+    MilestoneProgress.objects.set_status(owner, tableau, "in_progress", track=track)
+    clock.move_to(NOW)
+    return track
+
+
+def _analyst_step(slug, title, description, order, effort, group):
+    return {
+        "slug": slug,
+        "title": title,
+        "description": description,
+        "category": "skill",
+        "level": None,
+        "order": order,
+        "effort_weeks": effort,
+        "valid_for_months": None,
+        "prerequisites": [],
+        "resources": [],
+        "choice_group": group,
+    }
+
+
+# The honest total counts the group once, by its quickest option: 4 + 3 weeks.
+CHOICES_TRACK_DETAIL_BODY = {
+    "slug": "data-analyst",
+    "name": "Data Analyst",
+    "summary": "Turns data into decisions.",
+    "work_product": "Reports and dashboards",
+    "produces": "insights",
+    "tools": ["SQL"],
+    "se_skill": 2,
+    "ml_knowledge": 2,
+    "communication_weight": 4,
+    "parent": None,
+    "updated_at": "2025-06-02T10:00:00Z",
+    "specialisations": [],
+    "levels": [],
+    "milestones": [
+        _analyst_step("sql", "SQL", "Query a warehouse.", 1, 4, None),
+        _analyst_step("tableau", "Tableau", "Build dashboards.", 2, 6, "one-bi-tool"),
+        _analyst_step("power-bi", "Power BI", "Build reports.", 3, 3, "one-bi-tool"),
+    ],
+    "choice_groups": [
+        {
+            "slug": "one-bi-tool",
+            "title": "One BI tool",
+            "description": "Either is enough: pick your employer's.",
+            "needs": 1,
+            "milestones": ["tableau", "power-bi"],
+        }
+    ],
+    "effort_weeks": 7,
+}
+# Two units (SQL, the group), one done; the group counts the option chosen
+# (Tableau, 6 weeks), and Power BI, an alternative now, is never next up.
+CHOICES_DASHBOARD_PLAN = {
+    "enrollment": DbId("enrollment"),
+    "track": "data-analyst",
+    "track_name": "Data Analyst",
+    "target_date": None,
+    "status": "active",
+    "percent": 50,
+    "total": 2,
+    "done": 1,
+    "skipped": 0,
+    "counted": 2,
+    "effort_weeks": 10,
+    "effort_left_weeks": 6,
+    "is_complete": False,
+    "by_category": [
+        {"category": "skill", "label": "Skill", "total": 2, "done": 1, "skipped": 0, "counted": 2, "percent": 50}
+    ],
+    "groups": [
+        {
+            "slug": "one-bi-tool",
+            "title": "One BI tool",
+            "needs": 1,
+            "done": 0,
+            "status": "in_progress",
+            "chosen": ["tableau"],
+        }
+    ],
+    "next_up": [
+        {
+            "milestone": "tableau",
+            "title": "Tableau",
+            "category": "skill",
+            "status": "in_progress",
+            "target_date": None,
+            "role": "candidate",
+        }
+    ],
+    "upcoming": [],
+    "overdue": [],
+}
+
+
+def test_the_body_of_a_track_with_a_choice_group_is_pinned(anon, choices):
+    """Each step names its choice group; the track lists its groups and the effort a person starting out needs."""
+    response = anon.get("/api/v1/tracks/data-analyst/")
+    assert response.status_code == 200
+    assert response.json() == CHOICES_TRACK_DETAIL_BODY
+
+
+def test_a_plan_with_a_choice_group_is_pinned_in_the_dashboard(api, choices):
+    """A plan's group is one unit: its state and chosen options, its effort; next-up items carry their role."""
+    response = api.get("/api/v1/dashboard/")
+    assert response.status_code == 200
+    enrollment = Enrollment.objects.get(track=choices)
+    assert response.json()["enrollments"] == [filled(CHOICES_DASHBOARD_PLAN, enrollment=enrollment.pk)]
 
 
 # --------------------------------------------------------------------------- notifications and devices
@@ -732,6 +951,10 @@ EXPORT_BODY = {
             "target_date": "2026-09-30",
             "completed_at": None,
             "shared": False,
+            "percent": 25,
+            "done": 1,
+            "counted": 4,
+            "skipped": 0,
         }
     ],
     "progress": [
@@ -740,7 +963,9 @@ EXPORT_BODY = {
             "status": "not_started",
             "started_at": None,
             "completed_at": None,
+            "earned_on": None,
             "target_date": "2026-02-20",
+            "target_date_planned": False,
             "evidence_url": "",
             "notes": "",
             "earned_in": None,
@@ -751,7 +976,9 @@ EXPORT_BODY = {
             "status": "done",
             "started_at": "2024-05-01T12:00:00+00:00",
             "completed_at": "2024-05-01T12:00:00+00:00",
+            "earned_on": "2024-05-01",
             "target_date": None,
+            "target_date_planned": False,
             "evidence_url": "",
             "notes": "",
             "earned_in": None,
@@ -762,7 +989,9 @@ EXPORT_BODY = {
             "status": "in_progress",
             "started_at": "2026-02-24T20:00:00+00:00",
             "completed_at": None,
+            "earned_on": None,
             "target_date": "2026-03-10",
+            "target_date_planned": False,
             "evidence_url": "https://example.com/certificates/ml",
             "notes": "Week 3 of 8.",
             "earned_in": None,
@@ -773,7 +1002,9 @@ EXPORT_BODY = {
             "status": "done",
             "started_at": "2026-02-10T18:00:00+00:00",
             "completed_at": "2026-02-18T19:15:00+00:00",
+            "earned_on": "2026-02-18",
             "target_date": None,
+            "target_date_planned": False,
             "evidence_url": "",
             "notes": "",
             "earned_in": "ml-engineer",
@@ -786,6 +1017,7 @@ EXPORT_BODY = {
             "track": None,
             "from": "not_started",
             "to": "done",
+            "earned_on": "2024-05-01",
             "at": "2024-05-01T12:00:00+00:00",
         },
         {
@@ -793,6 +1025,7 @@ EXPORT_BODY = {
             "track": "ml-engineer",
             "from": "not_started",
             "to": "in_progress",
+            "earned_on": None,
             "at": "2026-02-10T18:00:00+00:00",
         },
         {
@@ -800,6 +1033,7 @@ EXPORT_BODY = {
             "track": "ml-engineer",
             "from": "in_progress",
             "to": "done",
+            "earned_on": "2026-02-18",
             "at": "2026-02-18T19:15:00+00:00",
         },
         {
@@ -807,6 +1041,7 @@ EXPORT_BODY = {
             "track": None,
             "from": "not_started",
             "to": "in_progress",
+            "earned_on": None,
             "at": "2026-02-24T20:00:00+00:00",
         },
     ],
@@ -955,6 +1190,7 @@ VALIDATION_ERROR_BODY = {
         "track": ["Object with slug=no-such-track does not exist."],
         "target_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."],
     },
+    "field_codes": {"track": ["does_not_exist"], "target_date": ["invalid"]},
 }
 NOT_FOUND_BODY = {"code": "not_found", "message": "Not found."}
 PREREQUISITES_MISSING_BODY = {
@@ -995,3 +1231,50 @@ def test_the_not_authenticated_body_is_pinned(anon):
     response = anon.get("/api/v1/dashboard/")
     assert response.status_code == 401
     assert response.json() == NOT_AUTHENTICATED_BODY
+
+
+# Added in issue 12: the date earned is refused in the future (400, on its field),
+# undoing a prerequisite of something done is a 409 naming it, and a plan whose
+# effort does not fit before the target is a 409 with the figures and a date that does.
+EARNED_IN_FUTURE_BODY = {
+    "code": "invalid",
+    "message": "Check the highlighted fields.",
+    "fields": {"earned_on": ["The date earned cannot be in the future."]},
+    "field_codes": {"earned_on": ["in_future"]},
+}
+DEPENDANTS_DONE_BODY = {
+    "code": "dependants_done",
+    "message": "Python basics is a prerequisite of what you have done: An ML course. Undo those first.",
+    "dependants": [{"slug": "ml-course", "title": "An ML course"}],
+}
+PLAN_DOES_NOT_FIT_BODY = {
+    "code": "plan_does_not_fit",
+    "message": "What is left is about 18 weeks of effort, and your target is 4 weeks away. "
+    "A target of 6 July 2026 fits, or skip what is not for you.",
+    "effort_weeks": 18,
+    "weeks_to_target": 4,
+    "date_that_fits": "2026-07-06",
+}
+
+
+def test_the_body_of_a_date_earned_in_the_future_is_pinned(api, plan):
+    """A date earned after today (the owner's today) is a 400 on ``earned_on``, and nothing changes."""
+    response = api.patch("/api/v1/progress/ml-course/", {"status": "done", "earned_on": "2026-03-03"})
+    assert response.status_code == 400
+    assert response.json() == EARNED_IN_FUTURE_BODY
+
+
+def test_the_dependants_done_body_is_pinned(api, plan, owner, catalogue):
+    """Undoing a prerequisite of a done milestone is a 409 listing what to undo first, which the app links to."""
+    MilestoneProgress.objects.set_status(owner, catalogue["course"], "done")
+    response = api.patch("/api/v1/progress/python-basics/", {"status": "in_progress"})
+    assert response.status_code == 409
+    assert response.json() == DEPENDANTS_DONE_BODY
+
+
+def test_the_plan_does_not_fit_body_is_pinned(api, plan):
+    """18 weeks of effort left and a target 4 weeks away: a 409 with the figures and the first date that fits."""
+    assert api.patch(f"/api/v1/enrollments/{plan.pk}/", {"target_date": "2026-04-01"}).status_code == 200
+    response = api.post(f"/api/v1/enrollments/{plan.pk}/plan/")
+    assert response.status_code == 409
+    assert response.json() == PLAN_DOES_NOT_FIT_BODY

@@ -97,25 +97,31 @@ def test_it_sets_only_known_statuses_and_names_the_field_otherwise(owner, plan, 
 # ``today`` is the server's clock, not input: kept to this century.
 @given(target=st.dates(), today=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
 def test_it_plans_dates_for_any_target_and_today_or_names_the_target_date(owner, plan, target, today):
-    """Year 1 to 9999, either way round: planned dates lie in (today, target], or ``target_date`` is refused."""
+    """Year 1 to 9999, either way round: planned dates lie in (today, target], or ``target_date`` is refused.
+
+    Refused when the target is not after today, or too soon for the 522 weeks of effort left (``PlanDoesNotFit``,
+    which offers a date that fits); nothing is planned then.
+    """
     enrollment, _ = Enrollment.objects.enroll(owner, plan.track, target_date=target)
     assert enrollment.pk == plan.pk
     assert enrollment.target_date == target
+    dates = MilestoneProgress.objects.filter(user=owner).values_list("milestone_id", "target_date")
+    before = dict(dates)
     try:
-        planned = plan_dates(enrollment, today=today)
+        planned = plan_dates(enrollment, today=today).planned
     except ValidationError as exc:
         refused = set(exc.message_dict)
     else:
         refused = set()
-    if target <= today:
+    if target <= today or (target - today).days < 522 * 7:
         assert refused == {"target_date"}
+        assert dict(dates.all()) == before
     else:
         assert not refused
         assert planned
         assert all(today < when <= target for when in planned.values())
         assert max(planned.values()) == target
-        stored = dict(MilestoneProgress.objects.filter(user=owner).values_list("milestone_id", "target_date"))
-        assert stored == planned
+        assert dict(dates.all()) == planned
 
 
 # --------------------------------------------------------------------------
@@ -266,7 +272,7 @@ def test_a_huge_web_form_post_is_a_400_not_a_500(browser, plan, settings):
 def test_a_date_at_the_edge_of_the_calendar_plans_without_overflow(browser, owner, plan):
     """Target 9999-12-31: the last step lands on it, and every page showing the dates still renders."""
     plan.target_date = date.max
-    planned = plan_dates(plan, today=date(2026, 1, 1))
+    planned = plan_dates(plan, today=date(2026, 1, 1)).planned
     assert max(planned.values()) == date.max
     assert browser.get(f"/plans/{plan.pk}/").status_code == 200
     assert browser.get("/dashboard/").status_code == 200

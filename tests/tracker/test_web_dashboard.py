@@ -33,7 +33,7 @@ def test_it_shows_each_plan_with_progress_next_up_and_dates(client, seeded, owne
     assert soon.title in coming[: coming.index("</ul>")]
     assert "Next up" in body
     assert 'data-testid="streak">1<' in body
-    assert "1</span> milestone done in the last 12 weeks" in body
+    assert "1</span> milestone earned in the last 12 weeks" in body
 
 
 def test_with_no_plans_it_points_to_the_quiz_and_the_catalogue(client, owner):

@@ -119,25 +119,39 @@ def test_a_milestone_earned_in_another_track_shows_as_done_with_where(signed_in,
     assert 'Done in <a href="/tracks/data-scientist/">Data Scientist</a>' in panel
 
 
+def _finish_prerequisites(owner, milestone):
+    """Mark everything ``milestone`` needs done, deepest first: only done unlocks what builds on it."""
+    for prerequisite in milestone.prerequisites.all():
+        _finish_prerequisites(owner, prerequisite)
+        MilestoneProgress.objects.set_status(owner, prerequisite, Status.DONE)
+
+
 def test_an_expired_certification_shows_as_expired_with_its_renewal_date(signed_in, plan, owner):
+    """Validity counts from the date earned: earned in January 2020, it has lapsed, and the panel says when."""
     cert = Milestone.objects.get(slug="aws-certified-ml")
     earned = datetime(2020, 1, 15, tzinfo=UTC)
-    MilestoneProgress.objects.create(user=owner, milestone=cert, status=Status.DONE, completed_at=earned)
+    MilestoneProgress.objects.create(
+        user=owner, milestone=cert, status=Status.DONE, completed_at=earned, earned_on=earned.date()
+    )
     body = signed_in.get(f"/plans/{plan.pk}/").content.decode()
     panel = body[body.index('id="m-aws-certified-ml"') :][:3000]
-    expires = cert.expires_on(earned, owner.tzinfo)
+    expires = cert.expires_on(earned.date())
     assert 'data-testid="status">Expired' in panel
     assert f"Expired on {expires.day} {expires:%b %Y}" in panel
     assert "renew it" in panel
 
 
 def test_an_expired_certification_is_renewed_through_in_progress_then_done(signed_in, plan, owner):
+    """Its prerequisites done (skipping them would not do), "Done" on a lapsed certification renews it."""
     cert = Milestone.objects.get(slug="aws-certified-ml")
     MilestoneProgress.objects.create(
-        user=owner, milestone=cert, status=Status.DONE, completed_at=datetime(2020, 1, 15, tzinfo=UTC)
+        user=owner,
+        milestone=cert,
+        status=Status.DONE,
+        completed_at=datetime(2020, 1, 15, tzinfo=UTC),
+        earned_on=date(2020, 1, 15),
     )
-    for prerequisite in cert.prerequisites.all():
-        MilestoneProgress.objects.set_status(owner, prerequisite, Status.SKIPPED)
+    _finish_prerequisites(owner, cert)
     signed_in.post(status_url(plan, "aws-certified-ml"), {"status": "in_progress"})
     signed_in.post(status_url(plan, "aws-certified-ml"), {"status": "done"})
     body = signed_in.get(f"/plans/{plan.pk}/").content.decode()
@@ -146,15 +160,21 @@ def test_an_expired_certification_is_renewed_through_in_progress_then_done(signe
     assert "Valid until" in panel
 
 
-def test_plan_my_dates_sets_the_track_target_and_spreads_dates(signed_in, plan, owner):
-    target = timezone.localdate() + timedelta(days=365)
-    response = signed_in.post(f"/plans/{plan.pk}/plan-dates/", {"target_date": target.isoformat()})
-    assert response.status_code == 302
+def test_plan_my_dates_sets_the_track_target_and_spreads_dates_over_what_is_needed(signed_in, plan, owner):
+    """A target the effort fits before: one date per milestone still needed (a choice group's quickest option,
+    never its alternatives), the last on the target, and the message says how many were planned."""
+    to_do = track_progress(plan).to_do
+    effort = sum(item.milestone.effort_weeks for item in to_do)
+    target = timezone.localdate(timezone.now(), owner.tzinfo) + timedelta(weeks=effort + 4)
+    response = signed_in.post(f"/plans/{plan.pk}/plan-dates/", {"target_date": target.isoformat()}, follow=True)
+    assert response.redirect_chain[-1] == (f"/plans/{plan.pk}/", 302)
     plan.refresh_from_db()
     assert plan.target_date == target
-    dates = list(MilestoneProgress.objects.filter(user=owner).values_list("target_date", flat=True))
-    assert len(dates) == track_progress(plan).total
-    assert max(dates) == target
+    planned = dict(MilestoneProgress.objects.filter(user=owner).values_list("milestone__slug", "target_date"))
+    assert set(planned) == {item.milestone.slug for item in to_do}
+    assert len(planned) < plan.track.steps.count()  # the alternatives are not planned
+    assert max(planned.values()) == target
+    assert f"Planned {len(planned)} target dates." in response.content.decode()
 
 
 def test_plan_my_dates_in_the_past_is_refused_next_to_the_field_and_changes_nothing(signed_in, plan, owner):

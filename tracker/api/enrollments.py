@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -13,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from api.errors import Conflict, bad_request
+from api.errors import Conflict
 from tracker.models import Enrollment, EnrollmentStatus, Milestone
 from tracker.planning import plan_dates
 
@@ -92,10 +91,22 @@ class EnrollmentPlan(UserEnrollments):
 
     @extend_schema(request=None, responses={200: PlanSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        enrollment = self.get_object()
-        try:
-            plan = plan_dates(enrollment)
-        except DjangoValidationError as exc:
-            raise bad_request(exc) from exc
-        slugs = dict(Milestone.objects.filter(pk__in=plan).values_list("pk", "slug"))
-        return Response(PlanSerializer({"planned": planned(plan, slugs)}).data)
+        """Plans only the milestones still needed and keeps dates you set yourself.
+
+        A plan whose effort does not fit before the target date is refused
+        with 409 ``plan_does_not_fit``, the figures (``effort_weeks``,
+        ``weeks_to_target``) and ``date_that_fits``; a missing or past target
+        date is a 400 on ``target_date``.
+        """
+        # ValidationError (400) and PlanDoesNotFit (409) reach the exception handler.
+        plan = plan_dates(self.get_object())
+        slugs = dict(Milestone.objects.filter(pk__in=[*plan.planned, *plan.kept]).values_list("pk", "slug"))
+        return Response(
+            PlanSerializer(
+                {
+                    "planned": planned(plan.planned, slugs),
+                    "kept": planned(plan.kept, slugs),
+                    "effort_weeks": plan.effort_weeks,
+                }
+            ).data
+        )

@@ -45,6 +45,7 @@ def progress_states(user: User) -> QuerySet[Milestone]:
             my_status=F("mine__status"),
             my_started_at=F("mine__started_at"),
             my_completed_at=F("mine__completed_at"),
+            my_earned_on=F("mine__earned_on"),
             my_target_date=F("mine__target_date"),
             my_evidence_url=F("mine__evidence_url"),
             my_notes=F("mine__notes"),
@@ -217,6 +218,15 @@ class ProgressDetail(generics.GenericAPIView[Milestone]):
 
 def with_state(milestone: Milestone, row: MilestoneProgress | None) -> Milestone:
     """``milestone`` carrying ``row``'s fields as the ``my_*`` attributes ``progress_states`` annotates."""
-    for name in ("status", "started_at", "completed_at", "target_date", "evidence_url", "notes", "updated_at"):
+    for name in (
+        "status",
+        "started_at",
+        "completed_at",
+        "earned_on",
+        "target_date",
+        "evidence_url",
+        "notes",
+        "updated_at",
+    ):
         setattr(milestone, f"my_{name}", getattr(row, name) if row is not None else None)
     return milestone

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, enrollments, progress, rolefit, tracks
+from . import checklists, dashboard, enrollments, progress, rest_weeks, rolefit, tracks
 
 urlpatterns = [
     path("tracks/", tracks.TrackList.as_view(), name="track-list"),
@@ -10,6 +10,10 @@ urlpatterns = [
     path("enrollments/<int:pk>/plan/", enrollments.EnrollmentPlan.as_view(), name="enrollment-plan"),
     path("progress/", progress.ProgressList.as_view(), name="progress-list"),
     path("progress/<slug:milestone_slug>/", progress.ProgressDetail.as_view(), name="progress-detail"),
+    path("progress/<slug:milestone_slug>/checklist/", checklists.Checklist.as_view(), name="checklist"),
+    path("checklist-items/", checklists.ChecklistItemList.as_view(), name="checklist-item-list"),
+    path("checklist-items/<int:pk>/", checklists.ChecklistItemDetail.as_view(), name="checklist-item-detail"),
     path("dashboard/", dashboard.Dashboard.as_view(), name="dashboard"),
+    path("rest-weeks/", rest_weeks.RestWeeks.as_view(), name="rest-weeks"),
     path("role-fit/", rolefit.RoleFit.as_view(), name="role-fit"),
 ]

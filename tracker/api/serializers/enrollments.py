@@ -58,9 +58,11 @@ class PlannedDateSerializer(serializers.Serializer[Any]):
 
 
 class PlanSerializer(serializers.Serializer[Any]):
-    planned = PlannedDateSerializer(many=True)
+    planned = PlannedDateSerializer(many=True, help_text="The dates this plan set, in date order.")
+    kept = PlannedDateSerializer(many=True, help_text="Dates you set yourself, left as they were.")
+    effort_weeks = serializers.IntegerField(help_text="The estimated effort of what is left, in weeks.")
 
 
 def planned(plan: dict[int, date], slugs: dict[int, str]) -> list[dict[str, Any]]:
-    """``plan_dates``' answer as a list in date order."""
+    """Dates by milestone id as a list in date order."""
     return [{"milestone": slugs[mid], "target_date": day} for mid, day in sorted(plan.items(), key=lambda i: i[1])]

@@ -24,6 +24,12 @@ class ProgressSerializer(serializers.Serializer[Milestone]):
     status = serializers.SerializerMethodField()
     started_at = serializers.DateTimeField(source="my_started_at", read_only=True, allow_null=True)
     completed_at = serializers.DateTimeField(source="my_completed_at", read_only=True, allow_null=True)
+    earned_on = serializers.DateField(
+        source="my_earned_on",
+        read_only=True,
+        allow_null=True,
+        help_text="The date earned on your own calendar; expiry counts from it. Set with status done.",
+    )
     target_date = serializers.DateField(source="my_target_date", read_only=True, allow_null=True)
     evidence_url = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
@@ -36,7 +42,7 @@ class ProgressSerializer(serializers.Serializer[Milestone]):
             # Judged on the user's own calendar, as the dashboard and a renewal judge it.
             request = self.context.get("request")
             tz = getattr(getattr(request, "user", None), "tzinfo", None) or timezone.get_current_timezone()
-            if milestone.has_lapsed(milestone.my_completed_at, tz, timezone.localdate(timezone.now(), tz)):  # type: ignore[attr-defined]
+            if milestone.has_lapsed(milestone.my_earned_on, timezone.localdate(timezone.now(), tz)):  # type: ignore[attr-defined]
                 return EXPIRED
         return str(status)
 
@@ -59,6 +65,12 @@ class ProgressUpdateSerializer(serializers.Serializer[Any]):
     evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     target_date = serializers.DateField(required=False, allow_null=True)
+    earned_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date you earned it (not in the future); with status done, or on a done milestone. "
+        "Default: today in your time zone.",
+    )
     track = PublishedTrackField(
         required=False,
         help_text="Where the milestone was earned, recorded with status done.",

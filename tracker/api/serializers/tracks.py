@@ -8,7 +8,8 @@ from django.core.validators import slug_re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.models import CareerLevel, CareerTrack, Category, LadderStep, Resource
+from tracker.models import CareerLevel, CareerTrack, Category, ChoiceGroup, LadderStep, Resource
+from tracker.progress import starting_units
 
 
 class PublishedTrackField(serializers.SlugRelatedField[CareerTrack]):
@@ -84,6 +85,12 @@ class StepSerializer(serializers.ModelSerializer[LadderStep]):
     )
     prerequisites = serializers.SerializerMethodField()
     resources = ResourceSerializer(source="milestone.resources", many=True, read_only=True)
+    choice_group: serializers.SlugRelatedField[ChoiceGroup] = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the choice group (in the track's choice_groups) this step is one option of, if any.",
+    )
 
     class Meta:
         model = LadderStep
@@ -98,6 +105,7 @@ class StepSerializer(serializers.ModelSerializer[LadderStep]):
             "valid_for_months",
             "prerequisites",
             "resources",
+            "choice_group",
         )
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
@@ -106,12 +114,60 @@ class StepSerializer(serializers.ModelSerializer[LadderStep]):
         return sorted(m.slug for m in step.milestone.prerequisites.all())
 
 
+class ChoiceGroupSerializer(serializers.Serializer[ChoiceGroup]):
+    """Alternatives in the ladder: a person needs ``needs`` of the group's milestones, not all of them."""
+
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    needs = serializers.IntegerField(help_text="How many of the group's milestones a person needs.")
+    milestones = serializers.ListField(
+        child=serializers.SlugField(), help_text="The group's milestones (their slugs), in ladder order."
+    )
+
+
 class TrackDetailSerializer(TrackSerializer):
     specialisations: serializers.SlugRelatedField[CareerTrack] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
     levels = LevelSerializer(many=True, read_only=True)
     milestones = StepSerializer(source="steps", many=True, read_only=True)
+    choice_groups = serializers.SerializerMethodField()
+    effort_weeks = serializers.SerializerMethodField()
 
     class Meta(TrackSerializer.Meta):
-        fields = (*TrackSerializer.Meta.fields, "specialisations", "levels", "milestones")
+        fields = (
+            *TrackSerializer.Meta.fields,
+            "specialisations",
+            "levels",
+            "milestones",
+            "choice_groups",
+            "effort_weeks",
+        )
+
+    @extend_schema_field(ChoiceGroupSerializer(many=True))
+    def get_choice_groups(self, track: CareerTrack) -> list[dict[str, Any]]:
+        """The visible steps' groups, in ladder order of their first milestone (steps are prefetched: no query)."""
+        groups: dict[int, dict[str, Any]] = {}
+        for step in track.steps.all():
+            group = step.choice_group
+            if group is None:
+                continue
+            if group.pk not in groups:
+                groups[group.pk] = {
+                    "slug": group.slug,
+                    "title": group.title,
+                    "description": group.description,
+                    "needs": group.needs,
+                    "milestones": [],
+                }
+            groups[group.pk]["milestones"].append(step.milestone.slug)
+        return list(groups.values())  # already in ChoiceGroupSerializer's shape, which documents it
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            help_text="Weeks of effort a person starting out needs: each choice group once, by its quickest options."
+        )
+    )
+    def get_effort_weeks(self, track: CareerTrack) -> int:
+        return sum(unit.effort_weeks for unit in starting_units(list(track.steps.all())))
