@@ -1,4 +1,4 @@
-"""The tracker's part of a person's account: plans, progress and its history (``accounts.parts``)."""
+"""The tracker's part of an account: plans, progress, history, checklists and activity (``accounts.parts``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from accounts import parts
 from accounts.export import iso
 from accounts.models import User
 
-from .models import Enrollment, MilestoneProgress, ProgressEvent
+from .models import ActivityDay, ChecklistItem, ChecklistTick, Enrollment, MilestoneProgress, ProgressEvent, RestWeek
 from .progress import progress_for_enrollments
 
 
@@ -63,6 +63,34 @@ def export(user: User) -> dict[str, Any]:
             .select_related("milestone", "track")
             .order_by("created_at", "id")
         ],
+        # The person's own checklist items (removed ones too, with when) and their ticks on any item.
+        "checklist_items": [
+            {
+                "id": item.pk,
+                "milestone": item.milestone.slug,
+                "title": item.title,
+                "order": item.order,
+                "created_at": iso(item.created_at),
+                "removed_at": iso(item.removed_at),
+            }
+            for item in ChecklistItem.objects.filter(owner=user).select_related("milestone").order_by("id")
+        ],
+        "checklist_ticks": [
+            {
+                "milestone": tick.item.milestone.slug,
+                "item": tick.item.title,
+                "own_item": tick.item.owner_id is not None,
+                "done": tick.done,
+                "done_at": iso(tick.done_at),
+                "updated_at": iso(tick.updated_at),
+            }
+            for tick in ChecklistTick.objects.filter(user=user).select_related("item__milestone").order_by("id")
+        ],
+        "activity_days": [
+            {"day": iso(day), "count": count}
+            for day, count in ActivityDay.objects.filter(user=user).order_by("day").values_list("day", "count")
+        ],
+        "rest_weeks": [iso(monday) for monday in RestWeek.objects.filter(user=user).values_list("monday", flat=True)],
     }
 
 

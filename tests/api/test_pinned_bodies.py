@@ -653,6 +653,8 @@ DASHBOARD_BODY = {
                     "status": "in_progress",
                     "target_date": "2026-03-10",
                     "role": "required",
+                    "checklist_done": 0,
+                    "checklist_total": 0,
                 },
                 {
                     "milestone": "kaggle-expert",
@@ -661,6 +663,8 @@ DASHBOARD_BODY = {
                     "status": "expired",
                     "target_date": None,
                     "role": "required",
+                    "checklist_done": 0,
+                    "checklist_total": 0,
                 },
             ],
             "upcoming": [
@@ -671,6 +675,8 @@ DASHBOARD_BODY = {
                     "status": "in_progress",
                     "target_date": "2026-03-10",
                     "role": "required",
+                    "checklist_done": 0,
+                    "checklist_total": 0,
                 },
             ],
             "overdue": [
@@ -681,6 +687,8 @@ DASHBOARD_BODY = {
                     "status": "not_started",
                     "target_date": "2026-02-20",
                     "role": "required",
+                    "checklist_done": 0,
+                    "checklist_total": 0,
                 },
             ],
         }
@@ -820,6 +828,8 @@ CHOICES_DASHBOARD_PLAN = {
             "status": "in_progress",
             "target_date": None,
             "role": "candidate",
+            "checklist_done": 0,
+            "checklist_total": 0,
         }
     ],
     "upcoming": [],
@@ -1074,6 +1084,16 @@ EXPORT_BODY = {
             "read_at": None,
         },
     ],
+    "checklist_items": [],
+    "checklist_ticks": [],
+    "activity_days": [
+        {"day": "2024-05-01", "count": 1},
+        {"day": "2026-02-10", "count": 1},
+        {"day": "2026-02-18", "count": 1},
+        {"day": "2026-02-24", "count": 1},
+        {"day": "2026-02-25", "count": 1},
+    ],
+    "rest_weeks": [],
     "devices": [{"platform": "ios", "token_ending": "456789", "created_at": "2026-03-02T09:30:00+00:00"}],
     "deliveries": [],
 }

@@ -30,6 +30,10 @@ class DashboardMilestoneSerializer(serializers.Serializer[StepState]):
         help_text="required: needed on its own; candidate: the pick (chosen, or the quickest) of its choice group; "
         "alternative: an option of a choice group that is not needed.",
     )
+    checklist_done = serializers.IntegerField(allow_null=True, help_text='Ticked checklist items: the 3 of "3 of 5".')
+    checklist_total = serializers.IntegerField(
+        allow_null=True, help_text='Your checklist items on this milestone (its own and yours): the 5 of "3 of 5".'
+    )
 
 
 class CategoryProgressSerializer(serializers.Serializer[CategoryProgress]):
