@@ -502,7 +502,16 @@ def attach_checklists(user: User, items: Sequence[StepState]) -> None:
     milestone_ids = {item.step.milestone_id for item in items}
     by_milestone: dict[int, list[ChecklistItem]] = {mid: [] for mid in milestone_ids}
     if milestone_ids:
-        rows = ChecklistItem.objects.visible_to(user).filter(milestone_id__in=milestone_ids).with_state(user)
+        # ``for_user``, not ``visible_to``: these milestones come from the
+        # person's own plans already (a followed track stays shown once
+        # withdrawn), and the visibility subquery cost a quarter of the
+        # dashboard's reading time. Only the fields the pages and API show.
+        rows = (
+            ChecklistItem.objects.for_user(user)
+            .filter(milestone_id__in=milestone_ids)
+            .with_state(user)
+            .only("id", "milestone_id", "owner_id", "title", "order")
+        )
         for row in rows.order_by("milestone_id", "order", "id"):
             by_milestone[row.milestone_id].append(row)
     for item in items:
