@@ -12,32 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import CareerTrackFactory, ChoiceGroupFactory, LadderStepFactory, MilestoneFactory
+from tests.factories import CareerTrackFactory, ChoiceGroupFactory, LadderStepFactory
+from tests.tracker.cloud_ladder import cloud_ladder
 from tracker.models import Enrollment, MilestoneProgress, ProgressEvent, Status
 
 
 @pytest.fixture
 def ladder(db):
-    track = CareerTrackFactory(slug="cloud-ml", name="Cloud ML")
-    group = ChoiceGroupFactory(
-        track=track, slug="one-cloud", title="One cloud certification", description="Pick the cloud you work in."
-    )
-    m = {
-        "python": MilestoneFactory(slug="python", title="Python", effort_weeks=2),
-        "aws": MilestoneFactory(slug="aws", title="AWS ML", category="certification", effort_weeks=10),
-        "gcp": MilestoneFactory(slug="gcp", title="GCP ML", category="certification", effort_weeks=8),
-        "contributor": MilestoneFactory(slug="contributor", title="Kaggle Contributor", category="kaggle"),
-        "expert": MilestoneFactory(slug="expert", title="Kaggle Expert", category="kaggle", effort_weeks=26),
-        "course": MilestoneFactory(slug="course", title="ML course", category="education", effort_weeks=12),
-    }
-    for slug in ("aws", "gcp", "course"):
-        m[slug].prerequisites.add(m["python"])
-    m["expert"].prerequisites.add(m["contributor"])
-    for order, slug in enumerate(m):
-        LadderStepFactory(
-            track=track, milestone=m[slug], order=order, choice_group=group if slug in ("aws", "gcp") else None
-        )
-    return {"track": track, **m}
+    return cloud_ladder()
 
 
 @pytest.fixture
