@@ -26,11 +26,12 @@ from tracker.models import (
     LadderStep,
     Milestone,
     MilestoneProgress,
+    PlanStep,
     ProgressEvent,
     RestWeek,
     Status,
 )
-from tracker.progress import prerequisites_by_milestone, progress_from_rows, steps_for_tracks
+from tracker.progress import own_steps_for, prerequisites_by_milestone, progress_from_rows, steps_for_tracks
 
 from .rules import Preferences, UserState
 
@@ -46,6 +47,8 @@ class BatchReading:
 
     steps_by_track: dict[int, list[LadderStep]] = field(default_factory=dict)
     prerequisites: dict[int, list[Milestone]] = field(default_factory=dict)
+    # The steps people added to their plans (personal milestones, plans of their own), by enrollment id.
+    own_steps: dict[int, list[PlanStep]] = field(default_factory=dict)
     enrollments: dict[int, list[Enrollment]] = field(default_factory=dict)
     progress: dict[int, dict[int, MilestoneProgress]] = field(default_factory=dict)
     last_event: dict[int, datetime] = field(default_factory=dict)
@@ -78,6 +81,7 @@ def read_batch(users: Sequence[User], prefs: dict[int, ReminderPreferences], now
     enrolled = sorted(reading.enrollments)
     reading.steps_by_track = steps_for_tracks(track_ids)
     reading.prerequisites = prerequisites_by_milestone(reading.steps_by_track)
+    reading.own_steps = own_steps_for(enrollments)
     progress: dict[int, dict[int, MilestoneProgress]] = defaultdict(dict)
     # Only the fields the progress computation and the rules read: a batch
     # holds thousands of rows, and parsing the others' timestamps cost more
@@ -125,7 +129,13 @@ def user_state(user: User, prefs: ReminderPreferences, reading: BatchReading, no
     today = now.astimezone(tz).date()
     enrollments = reading.enrollments.get(user.pk, [])
     progress = progress_from_rows(
-        enrollments, reading.steps_by_track, reading.progress.get(user.pk, {}), today, tz, reading.prerequisites
+        enrollments,
+        reading.steps_by_track,
+        reading.progress.get(user.pk, {}),
+        today,
+        tz,
+        reading.prerequisites,
+        own_steps=reading.own_steps,
     )
     last_event = reading.last_event.get(user.pk)
     started = max((e.started_at for e in enrollments), default=None)

@@ -24,8 +24,6 @@ from .models import (
     ActivityDay,
     ChecklistItem,
     ChecklistTick,
-    Enrollment,
-    LadderStep,
     Milestone,
     MilestoneProgress,
     Status,
@@ -177,9 +175,8 @@ def _start(user: User, milestone: Milestone, now: datetime) -> bool:
 
 
 def in_plans(user: User, milestone: Milestone) -> bool:
-    """Whether ``milestone`` is on a visible step of one of ``user``'s current plans."""
-    tracks = Enrollment.objects.for_user(user).current().values("track_id")
-    return LadderStep.objects.visible().filter(track__in=tracks, milestone=milestone).exists()
+    """Whether ``milestone`` is an active milestone of one of ``user``'s current plans."""
+    return Milestone.objects.in_current_plans_of(user).filter(pk=milestone.pk).exists()
 
 
 def add_item(user: User, milestone: Milestone, title: str, *, order: int | None = None) -> ChecklistItem:

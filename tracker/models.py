@@ -16,7 +16,7 @@ import calendar
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Union
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,6 +92,10 @@ class CareerTrackQuerySet(models.QuerySet["CareerTrack"]):
     def published(self) -> CareerTrackQuerySet:
         return self.filter(is_published=True)
 
+    def catalogue(self) -> CareerTrackQuerySet:
+        """The editors' tracks, published or draft: not the containers of people's plans of their own."""
+        return self.filter(owner__isnull=True)
+
     def set_published(self, published: bool) -> int:
         """Publish or withdraw these tracks in one UPDATE; returns how many changed."""
         return set_catalogue_flag(self, "is_published", published)
@@ -134,6 +138,16 @@ class CareerTrack(models.Model):
     )
     is_published = models.BooleanField("published", default=False)
     order = models.PositiveIntegerField(default=0)
+    # Set on the track behind a plan of one's own (``Enrollment.objects.start_own``):
+    # private, never published, and never in the catalogue or the admin.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="own_tracks",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CareerTrackManager.from_queryset(CareerTrackQuerySet)()
@@ -141,6 +155,9 @@ class CareerTrack(models.Model):
     class Meta:
         ordering = ("order", "name")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(is_published=False), name="own_track_never_published"
+            ),
             models.CheckConstraint(condition=Q(se_skill__range=(1, 5)), name="track_se_skill_1_to_5"),
             models.CheckConstraint(condition=Q(ml_knowledge__range=(1, 5)), name="track_ml_knowledge_1_to_5"),
             models.CheckConstraint(condition=Q(communication_weight__range=(1, 5)), name="track_communication_1_to_5"),
@@ -151,6 +168,11 @@ class CareerTrack(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracker:track", args=[self.slug])
+
+    @property
+    def is_own(self) -> bool:
+        """The private track behind someone's plan of their own, with no public page."""
+        return self.owner_id is not None
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -223,6 +245,43 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
     def active(self) -> MilestoneQuerySet:
         return self.filter(is_active=True)
 
+    def catalogue(self) -> MilestoneQuerySet:
+        """The editors' milestones: not anyone's personal ones."""
+        return self.filter(owner__isnull=True)
+
+    def visible_to(self, user: User) -> MilestoneQuerySet:
+        """What ``user`` may see, read and write progress on: the published catalogue and their own milestones.
+
+        A personal milestone is private to its owner; anyone else looking it
+        up is simply "not found", as for a draft.
+        """
+        return self.filter(Q(pk__in=self.on_published_ladders().values("pk")) | Q(owner=user, is_active=True))
+
+    def in_plans(self, enrollments: models.QuerySet[Enrollment]) -> MilestoneQuerySet:
+        """Milestones of these plans: on their tracks' ladders or added to them (``PlanStep``), hidden ones too.
+
+        Subqueries, not joins, so a milestone on several plans comes once.
+        """
+        ladder = LadderStep.objects.filter(track_id__in=enrollments.values("track_id")).values("milestone_id")
+        own = PlanStep.objects.filter(enrollment__in=enrollments.values("pk")).values("milestone_id")
+        return self.filter(Q(pk__in=ladder) | Q(pk__in=own))
+
+    def arrived_in_plans_of(self, user: User, since: datetime) -> MilestoneQuerySet:
+        """Milestones that came into ``user``'s plans after ``since``: with a plan started or changed, or added to one.
+
+        What an incremental sync lists besides what itself changed.
+        """
+        plans = Enrollment.objects.for_user(user)
+        added = PlanStep.objects.filter(enrollment__in=plans.values("pk"), created_at__gt=since)
+        return self.filter(
+            Q(pk__in=self.in_plans(plans.filter(updated_at__gt=since)).values("pk"))
+            | Q(pk__in=added.values("milestone_id"))
+        )
+
+    def in_current_plans_of(self, user: User) -> MilestoneQuerySet:
+        """The active milestones of ``user``'s current plans: what their dashboard, sync and checklists cover."""
+        return self.active().in_plans(Enrollment.objects.for_user(user).current())
+
     def on_published_ladders(self) -> MilestoneQuerySet:
         """Milestones a person may see: active, on a visible ladder step of a published track.
 
@@ -279,6 +338,17 @@ class Milestone(models.Model):
         help_text="Leave empty for an achievement that never expires.",
     )
     is_active = models.BooleanField("active", default=True)
+    # Set on a person's own milestone (``PlanStep.objects.add_personal``): private
+    # to them, in their plans only, never in the catalogue or the admin.
+    # Removing one clears ``is_active`` (kept, so a syncing app learns it went).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="own_milestones",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MilestoneManager.from_queryset(MilestoneQuerySet)()
@@ -288,6 +358,10 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_personal(self) -> bool:
+        return self.owner_id is not None
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -444,6 +518,8 @@ class LadderStep(models.Model):
     ]
 
     def clean(self) -> None:
+        if self.milestone_id is not None and self.milestone.owner_id is not None:
+            raise ValidationError({"milestone": "A personal milestone belongs to its owner's plan, not to a track."})
         if self.level is not None and self.track_id is not None and self.level.track_id != self.track_id:
             raise ValidationError({"level": "Choose a career level of this track."})
         if self.choice_group is not None and self.track_id is not None and self.choice_group.track_id != self.track_id:
@@ -579,12 +655,51 @@ class EnrollmentManager(models.Manager["Enrollment"]):
         except IntegrityError:
             return self.get(user=user, track=track, status=EnrollmentStatus.ACTIVE), False
 
+    def start_own(
+        self, user: User, title: str, *, from_track: CareerTrack | None = None, target_date: date | None = None
+    ) -> Enrollment:
+        """Start a plan of one's own called ``title``: empty, or holding ``from_track``'s milestones in its order.
+
+        The plan follows a private track of its own (``CareerTrack.owner``),
+        so everything that reads a plan reads this one the same way; its
+        milestones are ``PlanStep`` rows the person adds, removes and orders.
+        A track's choice groups do not carry over: in a plan of one's own the
+        person keeps only what they mean to do.
+        """
+        title = " ".join(title.split())
+        if not title:
+            raise ValidationError({"title": ValidationError("Give the plan a name.", code="required")})
+        with transaction.atomic():
+            track = CareerTrack(
+                owner=user,
+                slug=f"own-{secrets.token_hex(6)}",
+                name=title,
+                summary=from_track.summary if from_track else "",
+                work_product=from_track.work_product if from_track else "",
+                produces=from_track.produces if from_track else "",
+                se_skill=from_track.se_skill if from_track else OWN_TRACK_SCALE,
+                ml_knowledge=from_track.ml_knowledge if from_track else OWN_TRACK_SCALE,
+                communication_weight=from_track.communication_weight if from_track else OWN_TRACK_SCALE,
+            )
+            track.full_clean(exclude=["slug", "summary", "work_product", "produces"])
+            track.save()
+            enrollment = self.create(user=user, track=track, target_date=target_date)
+            if from_track is not None:
+                steps = LadderStep.objects.visible().filter(track=from_track).order_by("order", "id")
+                PlanStep.objects.bulk_create(
+                    PlanStep(enrollment=enrollment, milestone_id=mid, order=n)
+                    for n, mid in enumerate(steps.values_list("milestone_id", flat=True))
+                )
+        return enrollment
+
 
 class Enrollment(models.Model):
     """A user following a track. At most one active enrollment per user and track."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
-    track = models.ForeignKey(CareerTrack, on_delete=models.PROTECT, related_name="enrollments")
+    # RESTRICT: a catalogue track people follow cannot be deleted, but an
+    # account's deletion takes its plans of its own, private tracks and all.
+    track = models.ForeignKey(CareerTrack, on_delete=models.RESTRICT, related_name="enrollments")
     status = models.CharField(max_length=12, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE)
     started_at = models.DateTimeField(default=timezone.now)
     target_date = models.DateField(null=True, blank=True)
@@ -613,14 +728,17 @@ class Enrollment(models.Model):
         """Pause, resume, complete or archive this enrollment.
 
         Archived enrollments are history and do not change again (enrolling in
-        the track again starts a new one). ``completed_at`` is set on
+        the track again starts a new one), except a plan of one's own, which
+        can only come back itself. ``completed_at`` is set on
         completion and cleared when the plan is taken up again.
         """
         if status not in EnrollmentStatus.values:
             raise ValidationError(
                 {"status": f"Unknown status {status!r}; use one of {', '.join(EnrollmentStatus.values)}."}
             )
-        if self.status == EnrollmentStatus.ARCHIVED and status != EnrollmentStatus.ARCHIVED:
+        if self.status == EnrollmentStatus.ARCHIVED and status != EnrollmentStatus.ARCHIVED and not self.is_own:
+            # A plan of one's own has no track to follow again: it is the plan
+            # itself that comes back, and its private track can have no other.
             raise ValidationError({"status": "An archived enrollment cannot change; enrol in the track again."})
         if status == self.status:
             return
@@ -630,6 +748,39 @@ class Enrollment(models.Model):
         elif status != EnrollmentStatus.ARCHIVED:
             self.completed_at = None
         self.save(update_fields=["status", "completed_at", "updated_at"])
+
+    @property
+    def is_own(self) -> bool:
+        """A plan of one's own (``EnrollmentManager.start_own``), not a track from the catalogue."""
+        return self.track.owner_id is not None
+
+    def milestone_ids(self) -> set[int]:
+        """Ids of the milestones in this plan: its track's visible ladder and its own visible steps."""
+        ladder = LadderStep.objects.visible().filter(track_id=self.track_id).values_list("milestone_id", flat=True)
+        own = PlanStep.objects.visible().filter(enrollment=self).values_list("milestone_id", flat=True)
+        return set(ladder) | set(own)
+
+    def milestone_in_plan(self, slug: str) -> Milestone:
+        """The plan's milestone ``slug`` (on its ladder or one of its own steps); ``Milestone.DoesNotExist`` if not."""
+        in_plan = Q(steps__track_id=self.track_id) | Q(plan_steps__enrollment=self)
+        return Milestone.objects.active().filter(in_plan, slug=slug).distinct().get()
+
+    def own_step(self, slug: str) -> PlanStep:
+        """The plan's own step for milestone ``slug``; ``PlanStep.DoesNotExist`` if it has none."""
+        steps = PlanStep.objects.visible().select_related("milestone", "enrollment", "enrollment__track")
+        return steps.get(enrollment=self, milestone__slug=slug)
+
+    def rename(self, title: str) -> None:
+        """Rename a plan of one's own (a catalogue track's name belongs to its editors)."""
+        title = " ".join(title.split())
+        if not self.is_own:
+            raise ValidationError({"title": ValidationError("Only a plan of your own can be renamed.", code="not_own")})
+        if not title:
+            raise ValidationError({"title": ValidationError("Give the plan a name.", code="required")})
+        self.track.name = title
+        self.track.full_clean(exclude=["slug", "summary", "work_product", "produces"])
+        self.track.save(update_fields=["name", "updated_at"])
+        versions.plans_changed([self.user_id])
 
     def share(self) -> str:
         """Turn on read-only sharing; returns the unguessable token."""
@@ -643,6 +794,247 @@ class Enrollment(models.Model):
         if self.share_token:
             self.share_token = None
             self.save(update_fields=["share_token", "updated_at"])
+
+
+# --------------------------------------------------------------------------
+# Plans of one's own: personal milestones and the person's own steps
+# --------------------------------------------------------------------------
+
+# What a plan of one's own copies from a track it starts from, when it does:
+# nothing else reads these on a private track (it is not on the map of roles).
+OWN_TRACK_SCALE = 3
+PERSONAL_FIELDS = ("title", "description", "category", "effort_weeks")
+# Where a step goes in its plan: after one of the plan's milestones, first (None), or last.
+AT_END: Final = "end"
+Place = Union["Milestone", Literal["end"], None]
+
+
+class NotInPlan(ValidationError):
+    """A prerequisite or a place named for a plan step that is not one of the plan's milestones."""
+
+
+class PlanStepQuerySet(models.QuerySet["PlanStep"]):
+    def visible(self) -> PlanStepQuerySet:
+        """Steps whose milestone is active: a removed personal milestone (or a hidden one) drops out."""
+        return self.filter(milestone__is_active=True)
+
+    def for_enrollments(self, enrollment_ids: Sequence[int]) -> PlanStepQuerySet:
+        """The visible own steps of these plans, in their order, with milestone and active prerequisites.
+
+        Shaped like ``LadderStep.objects.ladder()``, so a plan's progress reads
+        both kinds of step the same way.
+        """
+        return (
+            self.visible()
+            .filter(enrollment_id__in=enrollment_ids)
+            .select_related("milestone")
+            .prefetch_related(
+                models.Prefetch(
+                    "milestone__prerequisites",
+                    queryset=Milestone.objects.active().only("id", "slug", "title").order_by("title"),
+                )
+            )
+            .order_by("enrollment_id", "order", "id")
+        )
+
+
+class PlanStepManager(models.Manager["PlanStep"]):
+    def add(
+        self,
+        enrollment: Enrollment,
+        milestone: Milestone,
+        *,
+        after: Place = None,
+    ) -> PlanStep:
+        """Put a catalogue milestone, or one of the owner's own, into ``enrollment``'s plan.
+
+        ``after`` is the plan's milestone it follows (None: first; ``AT_END``: last).
+        A milestone already in the plan, someone else's, or not in the published
+        catalogue is refused with a message on ``milestone``.
+        """
+        if milestone.owner_id is not None and milestone.owner_id != enrollment.user_id:
+            raise ValidationError({"milestone": ValidationError("No such milestone.", code="does_not_exist")})
+        published = Milestone.objects.on_published_ladders()
+        if milestone.owner_id is None and not published.filter(pk=milestone.pk).exists():
+            raise ValidationError({"milestone": ValidationError("No such milestone.", code="does_not_exist")})
+        if milestone.pk in enrollment.milestone_ids():
+            raise ValidationError(
+                {
+                    "milestone": ValidationError(
+                        "%(title)s is in this plan already.", params={"title": milestone.title}, code="already_in_plan"
+                    )
+                }
+            )
+        with transaction.atomic():
+            step = self.create(enrollment=enrollment, milestone=milestone)
+            step.move(after)
+        return step
+
+    def add_personal(
+        self,
+        enrollment: Enrollment,
+        *,
+        title: str,
+        category: str,
+        effort_weeks: int = 1,
+        description: str = "",
+        prerequisites: Sequence[Milestone] = (),
+        after: Place = None,
+    ) -> PlanStep:
+        """Make a personal milestone for the owner of ``enrollment`` and put it in that plan.
+
+        It is private and counts in this plan only. Its prerequisites must be
+        milestones of the same plan (``NotInPlan`` otherwise).
+        """
+        with transaction.atomic():
+            milestone = Milestone(
+                owner_id=enrollment.user_id,
+                slug=f"mine-{secrets.token_hex(6)}",
+                title=title,
+                category=category,
+                effort_weeks=effort_weeks,
+                description=description,
+            )
+            milestone.full_clean(exclude=["slug", "description"])  # a description is optional here
+            milestone.save()
+            step = self.add(enrollment, milestone, after=after)
+            step.set_prerequisites(prerequisites)
+        return step
+
+
+class PlanStep(models.Model):
+    """A milestone a person put into one of their plans: a personal one, or a catalogue one in a plan of their own.
+
+    A plan's steps are its track's ladder with these merged in
+    (``tracker.progress``): each comes after the ladder step ``after`` (at
+    the start when empty), then by ``order``. A plan of one's own has an
+    empty ladder, so ``order`` alone is its order.
+    """
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="own_steps")
+    milestone = models.ForeignKey(Milestone, on_delete=models.RESTRICT, related_name="plan_steps")
+    # The ladder step this one follows; a step whose place went (deleted) moves to the start.
+    after = models.ForeignKey(LadderStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanStepManager.from_queryset(PlanStepQuerySet)()
+
+    # Read the way ladder steps are (``StepState.step``): a person's own step
+    # is in no choice group, and sits under the career level of the ladder
+    # step it follows (set when the plan is read; None at the start).
+    choice_group: ChoiceGroup | None = None
+    level: CareerLevel | None = None
+    level_id: int | None = None
+
+    class Meta:
+        ordering = ("enrollment", "order", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "milestone"], name="plan_step_milestone_once_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment}: {self.milestone}"
+
+    @property
+    def track_id(self) -> int:
+        return self.enrollment.track_id
+
+    def move(self, after: Place) -> None:
+        """Place this step right after the plan's milestone ``after`` (None: first; ``AT_END``: last).
+
+        The plan's own steps are renumbered around the track's ladder, which
+        only editors reorder: each takes the nearest ladder step before it as
+        ``after``.
+        """
+        ladder = list(
+            LadderStep.objects.visible()
+            .filter(track_id=self.enrollment.track_id)
+            .order_by("order", "id")
+            .values_list("pk", "milestone_id")
+        )
+        own = list(PlanStep.objects.visible().filter(enrollment_id=self.enrollment_id).exclude(pk=self.pk))
+        sequence: list[tuple[str, Any]] = []
+        by_after: dict[int | None, list[PlanStep]] = {}
+        known = {pk for pk, _ in ladder}
+        for step in own:
+            by_after.setdefault(step.after_id if step.after_id in known else None, []).append(step)
+        for step in by_after.get(None, []):
+            sequence.append(("own", step))
+        for pk, milestone_id in ladder:
+            sequence.append(("ladder", (pk, milestone_id)))
+            sequence.extend(("own", step) for step in by_after.get(pk, []))
+        if after == AT_END:
+            place = len(sequence)
+        elif after is None:
+            place = 0
+        else:
+            assert isinstance(after, Milestone)
+            ids = [value.milestone_id if kind == "own" else value[1] for kind, value in sequence]
+            if after.pk not in ids:
+                raise NotInPlan({"after": ValidationError("Choose a milestone of this plan.", code="not_in_plan")})
+            place = ids.index(after.pk) + 1
+        sequence.insert(place, ("own", self))
+        previous: int | None = None
+        changed = []
+        now = timezone.now()
+        for position, (kind, value) in enumerate(sequence):
+            if kind == "ladder":
+                previous = value[0]
+                continue
+            if value.after_id != previous or value.order != position:
+                value.after_id, value.order, value.updated_at = previous, position, now
+                changed.append(value)
+        if changed:
+            # bulk_update sends no post_save: the owner's plan stamp is renewed here.
+            PlanStep.objects.bulk_update(changed, ["after", "order", "updated_at"])
+            versions.plans_changed([self.enrollment.user_id])
+
+    def set_prerequisites(self, prerequisites: Sequence[Milestone]) -> None:
+        """A personal milestone's prerequisites: milestones of the same plan, other than itself."""
+        in_plan = self.enrollment.milestone_ids()
+        outside = [m.title for m in prerequisites if m.pk not in in_plan or m.pk == self.milestone_id]
+        if outside:
+            raise NotInPlan(
+                {
+                    "prerequisites": ValidationError(
+                        "Choose prerequisites among this plan's other milestones (not %(titles)s).",
+                        params={"titles": ", ".join(outside)},
+                        code="not_in_plan",
+                    )
+                }
+            )
+        self.milestone.prerequisites.set(prerequisites)  # the cycle check is in tracker.receivers
+
+    def update_personal(self, prerequisites: Sequence[Milestone] | None = None, **fields: Any) -> None:
+        """Edit this step's personal milestone (``PERSONAL_FIELDS``, and its prerequisites when given)."""
+        if self.milestone.owner_id is None:
+            raise ValidationError("Only a milestone of your own can be edited.", code="not_personal")
+        unknown = set(fields) - set(PERSONAL_FIELDS)
+        if unknown:
+            raise TypeError(f"not a personal milestone field: {', '.join(sorted(unknown))}")
+        with transaction.atomic():
+            for name, value in fields.items():
+                setattr(self.milestone, name, value)
+            self.milestone.full_clean(exclude=["slug", "description"])  # a description is optional here
+            self.milestone.save()
+            if prerequisites is not None:
+                self.set_prerequisites(prerequisites)
+
+    def remove(self) -> None:
+        """Take this step out of its plan; a personal milestone goes too, with the person's progress on it kept.
+
+        The personal milestone is deactivated rather than deleted, so the
+        history keeps its title and a syncing app is told it went.
+        """
+        milestone = self.milestone
+        if milestone.owner_id is not None:
+            milestone.is_active = False
+            milestone.save(update_fields=["is_active", "updated_at"])
+        else:
+            self.delete()
+        versions.plans_changed([self.enrollment.user_id])
 
 
 class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
@@ -846,7 +1238,10 @@ class MilestoneProgress(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress")
-    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="progress")
+    # RESTRICT, not PROTECT: a catalogue milestone with progress cannot be
+    # deleted, but deleting an account takes its personal milestones along
+    # with its progress on them in one cascade.
+    milestone = models.ForeignKey(Milestone, on_delete=models.RESTRICT, related_name="progress")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -916,7 +1311,7 @@ class ProgressEvent(models.Model):
     """Append-only history of every status change. Streaks and timelines read it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events")
-    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="events")
+    milestone = models.ForeignKey(Milestone, on_delete=models.RESTRICT, related_name="events")  # as on progress
     track = models.ForeignKey(CareerTrack, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     from_status = models.CharField(max_length=12, choices=Status.choices)
     to_status = models.CharField(max_length=12, choices=Status.choices)
@@ -957,12 +1352,11 @@ class ChecklistItemQuerySet(models.QuerySet["ChecklistItem"]):
         Another person's item, a removed one, or one of a hidden milestone is
         not among them, so looking it up is simply "not found".
         """
-        return self.for_user(user).filter(milestone__in=Milestone.objects.on_published_ladders())
+        return self.for_user(user).filter(milestone__in=Milestone.objects.visible_to(user))
 
     def in_plans_of(self, user: User) -> ChecklistItemQuerySet:
-        """Items of the milestones on visible steps of ``user``'s current plans (a subquery, no join)."""
-        tracks = Enrollment.objects.for_user(user).current().values("track_id")
-        return self.filter(milestone__in=LadderStep.objects.visible().filter(track__in=tracks).values("milestone_id"))
+        """Items of the active milestones of ``user``'s current plans (a subquery, no join)."""
+        return self.filter(milestone__in=Milestone.objects.in_current_plans_of(user).values("pk"))
 
     def with_state(self, user: User) -> ChecklistItemQuerySet:
         """Each item with ``user``'s tick as ``my_*`` attributes, in one join.

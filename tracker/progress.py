@@ -35,6 +35,7 @@ from .models import (
     LadderStep,
     Milestone,
     MilestoneProgress,
+    PlanStep,
     Status,
 )
 
@@ -58,7 +59,7 @@ UPCOMING_DAYS = 14
 class StepState:
     """One ladder step as the user stands on it."""
 
-    step: LadderStep
+    step: LadderStep | PlanStep  # a track's ladder step, or one the person added to their plan
     progress: MilestoneProgress | None
     status: str  # a Status value, or "expired" for a lapsed certification
     # Prerequisites not done yet, skipped ones included: skipping is "not for
@@ -83,6 +84,11 @@ class StepState:
     @property
     def group(self) -> ChoiceGroup | None:
         return self.step.choice_group
+
+    @property
+    def is_own_step(self) -> bool:
+        """Put in the plan by the person (a personal milestone, or any step of a plan of their own)."""
+        return isinstance(self.step, PlanStep)
 
     @property
     def is_needed(self) -> bool:
@@ -342,6 +348,43 @@ def _read_steps(track_ids: Sequence[int]) -> dict[int, list[LadderStep]]:
     return by_track
 
 
+def own_steps_for(enrollments: Sequence[Enrollment]) -> dict[int, list[PlanStep]]:
+    """The steps people added to these plans (personal milestones, a plan of one's own), by enrollment id.
+
+    One query, and one more for their prerequisites when there are any. Each
+    step is given its enrollment object, so reading its track costs nothing.
+    """
+    by_enrollment: dict[int, list[PlanStep]] = {e.pk: [] for e in enrollments}
+    if not enrollments:
+        return by_enrollment
+    plans = {e.pk: e for e in enrollments}
+    for step in PlanStep.objects.for_enrollments(list(plans)):
+        step.enrollment = plans[step.enrollment_id]
+        by_enrollment[step.enrollment_id].append(step)
+    return by_enrollment
+
+
+def plan_ladder(ladder: Sequence[LadderStep], own: Sequence[PlanStep]) -> list[LadderStep | PlanStep]:
+    """A plan's steps in order: its track's ladder with the person's own steps each after the step they follow.
+
+    An own step sits under the career level of the ladder step before it. One
+    whose ladder step is gone or hidden moves to the start, as a deleted one does.
+    """
+    if not own:
+        return list(ladder)
+    known = {step.pk: step for step in ladder}
+    by_after: dict[int | None, list[PlanStep]] = {}
+    for step in own:
+        by_after.setdefault(step.after_id if step.after_id in known else None, []).append(step)
+    merged: list[LadderStep | PlanStep] = list(by_after.get(None, []))
+    for ladder_step in ladder:
+        merged.append(ladder_step)
+        for step in by_after.get(ladder_step.pk, []):
+            step.level, step.level_id = ladder_step.level, ladder_step.level_id
+            merged.append(step)
+    return merged
+
+
 def progress_for_enrollments(
     user: User, enrollments: Sequence[Enrollment], today: date | None = None
 ) -> dict[int, TrackProgress]:
@@ -350,8 +393,9 @@ def progress_for_enrollments(
     if not enrollments:
         return {}
     by_track = steps_for_tracks(sorted({e.track_id for e in enrollments}))
+    own = own_steps_for(enrollments)
     rows = {p.milestone_id: p for p in MilestoneProgress.objects.filter(user=user).select_related("earned_in")}
-    result = progress_from_rows(enrollments, by_track, rows, today, user.tzinfo)
+    result = progress_from_rows(enrollments, by_track, rows, today, user.tzinfo, own_steps=own)
     attach_checklists(user, [item for progress in result.values() for item in progress.items])
     return result
 
@@ -368,6 +412,7 @@ def progress_from_rows(
     today: date,
     tz: tzinfo,
     prerequisites: dict[int, list[Milestone]] | None = None,
+    own_steps: dict[int, list[PlanStep]] | None = None,
 ) -> dict[int, TrackProgress]:
     """``{enrollment.pk: TrackProgress}`` of one user from steps and progress rows already read (no queries).
 
@@ -375,19 +420,22 @@ def progress_from_rows(
     of users with one query per table): ``steps_by_track`` may hold other
     users' tracks too, ``rows`` are this user's progress rows by milestone id,
     and ``prerequisites`` (from ``prerequisites_by_milestone``) may be worked
-    out once for them all.
+    out once for them all. ``own_steps`` (``own_steps_for``) are the steps
+    the person added to each plan, by enrollment id.
     """
-    own_steps = {track_id: steps_by_track[track_id] for track_id in {e.track_id for e in enrollments}}
-    # Only the user's own tracks' milestones, as progress_for_enrollments
+    own_steps = own_steps or {}
+    steps = {e.pk: plan_ladder(steps_by_track[e.track_id], own_steps.get(e.pk, ())) for e in enrollments}
+    # Only the user's own plans' milestones, as progress_for_enrollments
     # reads them, so a shared steps_by_track changes nothing.
-    milestones = {s.milestone_id: s.milestone for steps in own_steps.values() for s in steps}
+    milestones = {s.milestone_id: s.milestone for plan in steps.values() for s in plan}
     if prerequisites is None:
-        prerequisites = prerequisites_by_milestone(own_steps)
+        prerequisites = prerequisites_by_milestone({e.track_id: steps_by_track[e.track_id] for e in enrollments})
+    added = [s for e in enrollments for s in own_steps.get(e.pk, ())]
+    if added:
+        # A personal milestone's prerequisites come with its step, not with the (shared) ladder's.
+        prerequisites = {**prerequisites, **{s.milestone_id: list(s.milestone.prerequisites.all()) for s in added}}
     status_of = {mid: _effective_status(rows.get(mid), milestones.get(mid), today, tz) for mid in rows}
-    return {
-        e.pk: _track_progress(e, steps_by_track[e.track_id], rows, status_of, prerequisites, today, tz)
-        for e in enrollments
-    }
+    return {e.pk: _track_progress(e, steps[e.pk], rows, status_of, prerequisites, today, tz) for e in enrollments}
 
 
 def prerequisites_by_milestone(steps_by_track: dict[int, list[LadderStep]]) -> dict[int, list[Milestone]]:
@@ -407,7 +455,7 @@ def _effective_status(row: MilestoneProgress | None, milestone: Milestone | None
 
 def _track_progress(
     enrollment: Enrollment,
-    steps: list[LadderStep],
+    steps: list[LadderStep | PlanStep],
     rows: dict[int, MilestoneProgress],
     status_of: dict[int, str],
     prerequisites: dict[int, list[Milestone]],

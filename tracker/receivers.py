@@ -17,6 +17,7 @@ from .models import (
     LadderStep,
     Milestone,
     MilestoneProgress,
+    PlanStep,
     Resource,
     RestWeek,
     check_prerequisite_cycle,
@@ -47,9 +48,31 @@ def refuse_prerequisite_cycles(
 # plan changes. Bulk writes that bypass these signals renew the stamps
 # themselves (the admin's publish and activate actions, Enrollment.plan_dates).
 versions.connect_receivers(
-    catalogue_models=[CareerTrack, CareerLevel, ChoiceGroup, LadderStep, Milestone, Resource],
+    catalogue_models=[CareerLevel, ChoiceGroup, LadderStep, Resource],
     plan_models=[Enrollment, MilestoneProgress, ChecklistTick, ActivityDay, RestWeek],
 )
+
+
+@receiver([post_save, post_delete], sender=CareerTrack)
+@receiver([post_save, post_delete], sender=Milestone)
+def track_or_milestone_changed(sender: Any, instance: CareerTrack | Milestone, **kwargs: Any) -> None:
+    """An editors' track or milestone is catalogue content; a person's own is part of their plans only.
+
+    So a personal milestone's edit leaves everyone else's cached catalogue alone.
+    """
+    if instance.owner_id is None:
+        versions.catalogue_changed()
+    else:
+        versions.plans_changed([instance.owner_id])
+
+
+@receiver([post_save, post_delete], sender=PlanStep)
+def plan_step_changed(sender: Any, instance: PlanStep, **kwargs: Any) -> None:
+    # A deleted account's steps go with their enrollment: then no owner is
+    # left to find, nor any cached plan worth renewing.
+    owner = Enrollment.objects.filter(pk=instance.enrollment_id).values_list("user_id", flat=True).first()
+    if owner is not None:
+        versions.plans_changed([owner])
 
 
 @receiver([post_save, post_delete], sender=ChecklistItem)
@@ -62,6 +85,10 @@ def checklist_item_changed(sender: Any, instance: ChecklistItem, **kwargs: Any) 
 
 
 @receiver(m2m_changed, sender=Milestone.prerequisites.through)
-def prerequisites_changed(sender: Any, action: str, **kwargs: Any) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
+def prerequisites_changed(sender: Any, instance: Milestone, action: str, reverse: bool, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse and instance.owner_id is not None:
+        versions.plans_changed([instance.owner_id])  # a personal milestone's own prerequisites
+    else:
         versions.catalogue_changed()

@@ -12,8 +12,9 @@ track left or withdrawn), so the app drops whichever of them it holds.
 ``removed`` is complete each time; dropping a slug the app does not hold is a
 no-op. It never names a milestone the user could not have been shown.
 
-Only milestones a person may see (``Milestone.objects.on_published_ladders``)
-are listed, read or written here: any other slug is a 404, as an unknown one is.
+Only milestones a person may see (``Milestone.objects.visible_to``: the
+published catalogue and their own personal milestones) are listed, read or
+written here: any other slug is a 404, as an unknown one is.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from api.pagination import PagePagination
-from tracker.models import CareerTrack, Category, Enrollment, LadderStep, Milestone, MilestoneProgress, Status
+from tracker.models import (
+    CareerTrack,
+    Category,
+    Enrollment,
+    LadderStep,
+    Milestone,
+    MilestoneProgress,
+    Status,
+)
 
 from .serializers.progress import ProgressSerializer, ProgressUpdateSerializer
 
@@ -39,7 +48,7 @@ from .serializers.progress import ProgressSerializer, ProgressUpdateSerializer
 def progress_states(user: User) -> QuerySet[Milestone]:
     """The milestones a person may see, each annotated with ``user``'s row (``my_*``; None when no row), in one join."""
     return (
-        Milestone.objects.on_published_ladders()
+        Milestone.objects.visible_to(user)
         .annotate(mine=FilteredRelation("progress", condition=Q(progress__user=user)))
         .annotate(
             my_status=F("mine__status"),
@@ -53,10 +62,6 @@ def progress_states(user: User) -> QuerySet[Milestone]:
         )
         .order_by("slug")
     )
-
-
-def _current_track_ids(user: User) -> QuerySet[Enrollment, Any]:
-    return Enrollment.objects.for_user(user).current().values("track_id")
 
 
 class SyncTimeField(django_filters.fields.IsoDateTimeField):
@@ -98,8 +103,7 @@ class ProgressFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
         if not self.form.cleaned_data.get("track"):
-            steps = LadderStep.objects.filter(track_id__in=_current_track_ids(self.request.user))
-            queryset = queryset.filter(pk__in=steps.values("milestone_id"))
+            queryset = queryset.filter(pk__in=Milestone.objects.in_current_plans_of(self.request.user).values("pk"))
         return super().filter_queryset(queryset)
 
     def in_track(self, queryset: QuerySet[Milestone], name: str, value: str) -> QuerySet[Milestone]:
@@ -112,9 +116,8 @@ class ProgressFilter(django_filters.FilterSet):
         return queryset.filter(mine__status=value)  # type: ignore[misc]
 
     def changed_since(self, queryset: QuerySet[Milestone], name: str, value: Any) -> QuerySet[Milestone]:
-        fresh_tracks = Enrollment.objects.for_user(self.request.user).filter(updated_at__gt=value).values("track_id")
-        fresh_steps = LadderStep.objects.filter(track_id__in=fresh_tracks).values("milestone_id")
-        return queryset.filter(Q(mine__updated_at__gt=value) | Q(updated_at__gt=value) | Q(pk__in=fresh_steps))  # type: ignore[misc]
+        arrived = Milestone.objects.arrived_in_plans_of(self.request.user, value)  # type: ignore[arg-type]
+        return queryset.filter(Q(mine__updated_at__gt=value) | Q(updated_at__gt=value) | Q(pk__in=arrived.values("pk")))  # type: ignore[misc]
 
 
 def removed_slugs(user: User, listed: QuerySet[Milestone]) -> list[str]:
@@ -132,12 +135,13 @@ def removed_slugs(user: User, listed: QuerySet[Milestone]) -> list[str]:
     hundred milestones, so this stays small.
     """
     published = LadderStep.objects.filter(track__in=CareerTrack.objects.published())
-    followed = LadderStep.objects.filter(track__in=Enrollment.objects.for_user(user).values("track_id"))
+    followed = Milestone.objects.in_plans(Enrollment.objects.for_user(user))
     touched = MilestoneProgress.objects.filter(user=user)
     held = Milestone.objects.filter(
         Q(pk__in=published.values("milestone_id"))
-        | Q(pk__in=followed.values("milestone_id"))
+        | Q(pk__in=followed.values("pk"))
         | Q(pk__in=touched.values("milestone_id"))
+        | Q(owner=user)
     )
     return list(held.exclude(pk__in=listed.values("pk")).order_by("slug").values_list("slug", flat=True))
 
@@ -205,7 +209,8 @@ class ProgressDetail(generics.GenericAPIView[Milestone]):
         # A plain lookup (404 for a milestone no one may see): the user's state
         # is read from the row the update leaves, not from a second annotated query.
         milestone = generics.get_object_or_404(
-            Milestone.objects.on_published_ladders(), slug=kwargs[self.lookup_url_kwarg]
+            Milestone.objects.visible_to(request.user),  # type: ignore[arg-type]
+            slug=kwargs[self.lookup_url_kwarg],
         )
         update = ProgressUpdateSerializer(data=request.data)
         update.is_valid(raise_exception=True)
