@@ -57,6 +57,7 @@ from benchmarks.run import (  # noqa: E402 - needs the checkout on sys.path firs
     lua_table,
     machine_info,
     manage,
+    manage_showing_progress,
     replace_soak_section,
     require_postgres_and_wrk,
     sample_users,
@@ -366,7 +367,7 @@ def main() -> int:
         manage("migrate", "--noinput", "-v0")
         manage("seed_content")
         manage("collectstatic", "--noinput", "-v0")
-        manage("seed_demo", "--users", str(args.users), "--seed", str(args.seed))
+        manage_showing_progress("seed_demo", "--users", str(args.users), "--seed", str(args.seed))
 
         import django
 
@@ -393,6 +394,11 @@ def main() -> int:
         minutes: list[Minute] = []
         try:
             check_mix(base, kinds)
+            # Every gunicorn worker serves every kind of request before minute 1: gthread workers keep
+            # connections alive, so with the soak's few connections a worker can sit idle for minutes and
+            # then load its lazy imports mid-soak, which the memory criterion would read as growth.
+            warm = run_minute(base, script, 4 * args.web_workers * 4, 15)
+            say(f"warm-up: {warm['requests']} requests, {warm['server_errors']} 5xx")
             nudger.start()
             say(
                 f"{args.minutes} min of mixed load: {args.connections} connections, {args.think_ms} ms think time, "
@@ -412,7 +418,8 @@ def main() -> int:
                 )
                 minutes.append(minute)
                 say(
-                    f"minute {n}: {minute.requests} requests ({minute.rps:.1f}/s), p99 {minute.p99_ms:.1f} ms, "
+                    f"minute {n}/{args.minutes} ({args.minutes - n} min left): "
+                    f"{minute.requests} requests ({minute.rps:.1f}/s), p99 {minute.p99_ms:.1f} ms, "
                     f"{minute.server_errors} 5xx, {minute.other_errors} other errors, "
                     f"{minute.nudges_sent} nudges sent, largest gunicorn worker "
                     f"{max(v for k, v in minute.memory_mib.items() if k.startswith('gunicorn worker')):.1f} MiB"
@@ -428,7 +435,8 @@ def main() -> int:
         "users": f"{args.users:,}",
         "load": f"wrk, {args.connections} connections, {args.think_ms} ms think time, one 60 s run per minute",
         "mix (of 20)": ", ".join(f"{name} {share}" for name, share in MIX.items()),
-        "processes": f"gunicorn {args.web_workers} sync workers, Celery prefork {args.celery_concurrency}",
+        "processes": f"gunicorn {args.web_workers} gthread workers of 4 threads, "
+        f"Celery prefork {args.celery_concurrency}",
         "nudges": f"{args.due_per_scan} users made due and a scan enqueued every {args.scan_every:.0f} s",
         "email received by the SMTP sink": f"{sink.count:,}",
     }

@@ -33,6 +33,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.models import RefreshTokenFamily, User
 from accounts.signals import signed_out
+from api.user_stamps import users_changed
 
 from .serializers import RefreshTokenSerializer
 
@@ -103,6 +104,8 @@ def rotate(refresh: str) -> FamilyRefreshToken:
         with transaction.atomic():
             _lock_person(reused.user_id)
             RefreshTokenFamily.objects.revoke(reused.family)
+            # No access token is tied to a family today; renewed anyway, so one that ever is stops at once.
+            users_changed([reused.user_id])
         raise
 
 
@@ -181,4 +184,5 @@ def sign_out(refresh: str, device_token: str = "") -> None:
         token.blacklist()
         user = User.objects.filter(pk=token.get(api_settings.USER_ID_CLAIM, 0)).first()
         if user is not None:
+            users_changed([user.pk])  # as for a revoked family (rotate)
             signed_out.send(sender=User, user=user, device_token=device_token)

@@ -32,7 +32,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Value
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
 from accounts.models import User
@@ -101,7 +102,7 @@ class BulkWriter:
                 self.defaults[f.attname] = now
             else:
                 # "" for text fields, None for nullable ones, or the declared default.
-                self.defaults[f.attname] = f.get_default()
+                self.defaults[f.attname] = _python_default(f)
         self.next_id = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
 
     def new_id(self) -> int:
@@ -127,6 +128,19 @@ class BulkWriter:
                     f"INSERT INTO {table} ({columns}) VALUES ({marks})", [[_sqlite(v) for v in row] for row in rows]
                 )
         return len(rows)
+
+
+def _python_default(field: models.Field[Any, Any]) -> Any:
+    """The field's default as a value to write; a constant ``db_default`` is written as that constant."""
+    default = field.get_default()
+    if isinstance(default, DatabaseDefault):
+        db_default = field.db_default
+        if isinstance(db_default, Value):
+            return db_default.value
+        if hasattr(db_default, "resolve_expression"):
+            raise CommandError(f"{field} has a computed db_default; give seed_demo a value for it.")
+        return db_default
+    return default
 
 
 def _pg(value: Any) -> Any:
@@ -179,8 +193,14 @@ class Command(BaseCommand):
                 )
             for key, value in counts.items():
                 totals[key] += value
-            if options.get("verbosity", 1) > 1:
-                self.stdout.write(f"  {totals['users']} users ({time.perf_counter() - started:.1f}s)")
+            if options.get("verbosity", 1) > 0:
+                # A 100,000-user seed takes about a minute: say how far it is and how long is left.
+                elapsed = time.perf_counter() - started
+                left = elapsed / totals["users"] * (users - totals["users"])
+                rows = sum(totals.values())
+                done = f"{totals['users']:,}/{users:,} users, {rows:,} rows written"
+                self.stdout.write(f"  {done}, {elapsed:.0f}s, about {left:.0f}s left")
+                self.stdout.flush()
         self._finish()
         elapsed = time.perf_counter() - started
         self.stdout.write(
