@@ -2,7 +2,12 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    # No receivers to connect: a new password is noticed by User.save itself,
-    # whichever path set it (allauth, the admin, changepassword, code).
+    # A new password is noticed by User.save itself, whichever path set it
+    # (allauth, the admin, changepassword, code): no receiver for that.
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        # Importing it connects the receivers that carry a visitor's quiz and
+        # destination through allauth's sign-up and sign-in.
+        from . import receivers  # noqa: F401

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from . import parts
-from .models import User
+from .models import QuizResult, User
 
 
 def iso(value: Any) -> Any:
@@ -33,6 +33,10 @@ def export_user_data(user: User) -> dict[str, Any]:
             "last_login": iso(user.last_login),
         },
     }
+    quiz = QuizResult.objects.filter(user=user).first()
+    data["quiz_result"] = (
+        {"taken_at": iso(quiz.taken_at), "answers": quiz.answers, "ranking": quiz.ranking} if quiz else None
+    )
     for part in parts.registered():
         if part.export is not None:
             data.update(part.export(user))

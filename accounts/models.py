@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .signals import credentials_changed
 
@@ -142,6 +143,12 @@ class User(AbstractUser):
         validators=[validate_timezone],
         help_text="IANA time zone name; reminders arrive at local hours.",
     )
+    # Where the person was going when they signed up (the enrolment they chose):
+    # the first sign-in after confirming the address goes there, even in another
+    # browser or after allauth's 15-minute sign-up session has lapsed.
+    # A database default too: rows written by code that predates this column
+    # (an older migration's historical model, mid-upgrade) still insert.
+    continue_to = models.CharField(max_length=200, blank=True, editable=False, db_default="")
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -320,3 +327,51 @@ class RefreshTokenFamily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id} in family {self.family}"
+
+
+class QuizResultManager(models.Manager["QuizResult"]):
+    def keep(self, user: User, result: dict[str, Any]) -> QuizResult | None:
+        """Keep ``result`` (``QuizResult.as_session_data``'s shape) as ``user``'s quiz result; None if malformed.
+
+        One result per person, the latest: taking the quiz again replaces it.
+        """
+        answers, ranking, taken_at = result.get("answers"), result.get("ranking"), result.get("taken_at")
+        if not (isinstance(answers, dict) and isinstance(ranking, list) and isinstance(taken_at, str)):
+            return None
+        when = parse_datetime(taken_at) or timezone.now()
+        kept, _ = self.update_or_create(user=user, defaults={"answers": answers, "ranking": ranking, "taken_at": when})
+        return kept
+
+
+class QuizResult(models.Model):
+    """The role-fit quiz a person took last: their answers and the ranking of tracks it gave them.
+
+    Taken signed out, it waits in the session and is kept here when they sign
+    up or sign in (``accounts.onboarding``). ``accounts`` does not read it: the
+    quiz (``tracker.rolefit``) writes its answers and, for each track, best
+    first, ``{"track": slug, "name", "score", "reasons"}``, so the result reads
+    the same later even if the catalogue changes.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_result")
+    answers = models.JSONField()
+    ranking = models.JSONField()
+    taken_at = models.DateTimeField()
+
+    objects = QuizResultManager()
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.top_track_name or 'no track'}"
+
+    @property
+    def top_track_name(self) -> str:
+        """The name of the best-fitting track, or "" for an empty ranking."""
+        first = self.ranking[0] if self.ranking else {}
+        return str(first.get("name", "")) if isinstance(first, dict) else ""
+
+    def rank_of(self, track_slug: str) -> int | None:
+        """Where ``track_slug`` came in the ranking (1 is the best fit), or None if it was not ranked."""
+        for place, entry in enumerate(self.ranking, start=1):
+            if isinstance(entry, dict) and entry.get("track") == track_slug:
+                return place
+        return None

@@ -39,6 +39,7 @@ from redis.exceptions import RedisError
 
 from api.client_address import client_address
 
+from .onboarding import is_local_path
 from .signin_limits import TOO_MANY_FAILURES, SignInAttempt
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,19 @@ logger = logging.getLogger(__name__)
 
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's adapter: password sign-ins under the sign-in limits, and the client's address read once for all."""
+
+    # allauth's messages in the product's words ("sign in", never "login").
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": (
+            "That email address and password do not match an account. Check both, or choose a new password."
+        ),
+        "enter_current_password": "Type your current password.",
+        "incorrect_password": "That is not your current password.",
+        "invalid_login": "That email address and password do not match an account.",
+        "rate_limited": "Too many tries in a short time. Wait a minute, then try again.",
+        "unknown_email": "No account signs in with that email address.",
+    }
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # Replaces allauth's own failed-login count; allauth makes a new
@@ -68,6 +82,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_address(request)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Only when the sign-in has no ``next`` of its own: where the person was
+        # going when they signed up (accounts.onboarding), else the dashboard.
+        user = request.user
+        continue_to = getattr(user, "continue_to", "")
+        if continue_to and is_local_path(continue_to, request):
+            return str(continue_to)
+        return str(super().get_login_redirect_url(request))
 
 
 def _login_of(credentials: dict[str, Any]) -> str:

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("tracker.api.urls")),
     path("", include("nudges.api.urls")),
+    path("", include("credentials.api.urls")),
+    path("", include("calendars.api.urls")),
     path("ping/", ping.Ping.as_view(), name="ping"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -10,6 +10,7 @@ Production runs careerplan.settings_production, which builds on this module.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tempfile
 from datetime import timedelta
@@ -83,18 +84,23 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     # Local apps, each depending only on those listed before it: api
-    # (plumbing), accounts, tracker, nudges, and demo (data spanning them all).
-    # An import-linter contract in `make lint` keeps the arrows pointing one way.
+    # (plumbing), accounts, tracker, nudges, credentials (verified badges,
+    # which tell people through the nudges' channels), and demo (data
+    # spanning them all). An import-linter contract in `make lint` keeps the
+    # arrows pointing one way.
     "api",
     "accounts",
     "tracker",
     "nudges",
+    "credentials",
+    "calendars",  # a private calendar feed of each person's dates; nothing imports it
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy built once per process (careerplan.content_security_policy).
+    "careerplan.content_security_policy.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -300,6 +306,30 @@ if NUDGE_UNSUBSCRIBE_LINK_DAYS < 1:
 # Absolute links in email (unsubscribe, the app) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# --- Verified badges (credentials) ------------------------------------------
+# Fetching badge assertions, issuers and keys from the addresses people paste
+# (credentials.fetch): seconds for a whole exchange, redirects included, and
+# the largest answer read. Private, loopback and link-local addresses are
+# refused unless listed here as networks (CIDR, comma-separated); the suite
+# lists 127.0.0.1/32, where its issuer server runs. Never list the network
+# your servers live on in production.
+CREDENTIALS_FETCH_TIMEOUT = env_int("CREDENTIALS_FETCH_TIMEOUT", default=10)
+CREDENTIALS_FETCH_MAX_BYTES = env_int("CREDENTIALS_FETCH_MAX_BYTES", default=1024 * 1024)
+CREDENTIALS_FETCH_ALLOWED_NETWORKS = env.list("CREDENTIALS_FETCH_ALLOWED_NETWORKS", default=[])
+for _network in CREDENTIALS_FETCH_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CREDENTIALS_FETCH_ALLOWED_NETWORKS: {_network!r} is not a network, e.g. 127.0.0.1/32."
+        ) from None
+if CREDENTIALS_FETCH_TIMEOUT < 1 or CREDENTIALS_FETCH_MAX_BYTES < 1024:
+    raise ImproperlyConfigured("CREDENTIALS_FETCH_TIMEOUT must be at least 1 and CREDENTIALS_FETCH_MAX_BYTES 1024.")
+# A badge is checked again when its last check is this old (beat looks hourly);
+# one verified before keeps "verified" through failed checks for this many days.
+CREDENTIALS_RECHECK_HOURS = env_int("CREDENTIALS_RECHECK_HOURS", default=24)
+CREDENTIALS_UNREACHABLE_GRACE_DAYS = env_int("CREDENTIALS_UNREACHABLE_GRACE_DAYS", default=7)
+
 # --- Client addresses and sign-in limits -----------------------------------
 # Proxies in front of the app (load balancer, CDN) that each append to
 # X-Forwarded-For: the client is the entry this many places from the right, and
@@ -349,7 +379,15 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Sign-up answers the same for a taken address as for a new one (the mail says
 # which); accounts.forms.SignupForm makes it take as long too.
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# accounts.forms also puts allauth's forms in the product's words (and sign-up
+# takes the browser's time zone).
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+}
 # Verification mail goes through EMAIL_BACKEND: the console in development.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CareerPlan] "
 # Throttles on the costly or guessable actions (allauth counts them in the cache;
@@ -385,14 +423,18 @@ STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", default=False)
 # gets 401 with WWW-Authenticate rather than 403; sessions for the browsable API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, with the person behind the token cached until they change (api.authentication).
+        "api.authentication.CachedUserJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    # The browsable API's HTML only where someone browses it (development, by default): in
+    # production every answer is JSON and DRF negotiates between nothing else.
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        # DRF's JSON, encoded by orjson (api.renderers).
+        "api.renderers.ORJSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if env_bool("API_BROWSABLE", default=DEBUG) else []),
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -492,6 +534,14 @@ CONTENT_SECURITY_POLICY = {
 # (hx-headers on <body>), the admin and allauth post it in their forms, and
 # DRF's browsable API and Swagger UI are given it in their templates.
 CSRF_COOKIE_HTTPONLY = True
+
+# --- Benchmark -------------------------------------------------------------
+# The reference endpoints `make bench` measures every endpoint against
+# (benchmarks.endpoints: a bare WSGI callable and a plain Django view). Off
+# here and not read from the environment, so no deployment can switch them on
+# with a variable; only benchmarks.settings, which the benchmark serves with,
+# turns them on.
+BENCHMARK_ENDPOINTS = False
 
 LOGGING = {
     "version": 1,

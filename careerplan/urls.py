@@ -1,5 +1,6 @@
 """Top-level URL map."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,4 +22,12 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("", include("tracker.urls")),
     path("", include("nudges.urls")),
+    path("", include("credentials.urls")),
+    path("", include("calendars.urls")),
 ]
+
+if settings.BENCHMARK_ENDPOINTS:
+    # `make bench`'s plain Django view (benchmarks.settings only; never in production).
+    from benchmarks import endpoints
+
+    urlpatterns.insert(0, path(endpoints.PLAIN_PATH.lstrip("/"), endpoints.plain))

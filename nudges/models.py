@@ -25,6 +25,7 @@ class Rule(models.TextChoices):
     DEADLINE = "deadline", "Deadline soon"
     OVERDUE = "overdue", "Overdue milestone"
     RENEWAL = "renewal", "Certification renewal"
+    BADGE = "badge", "Badge status"
     DIGEST = "digest", "Weekly digest"
     CELEBRATION = "celebration", "Celebration"
 

@@ -16,11 +16,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from nudges.models import ReminderPreferences, Rule
-from tracker.models import Status
-from tracker.progress import TrackProgress
+from tracker.models import LAPSED, RENEWAL_OPEN, Validity
+from tracker.progress import StepState, TrackProgress
 
 DEADLINE_WARNINGS = (7, 1)  # days before a target date
-RENEWAL_DAYS = 60
+# An expiry is news for this long; after that, the plan page shows it and no nudge is sent.
+EXPIRED_LOOKBACK_DAYS = 30
 # A celebration missed when it happened (broker down) is still sent by a scan
 # within this long; older completions are history, not news.
 CELEBRATION_LOOKBACK = timedelta(days=2)
@@ -166,7 +167,7 @@ def stalled(state: UserState, now: datetime) -> Nudge | None:
         title=f"Your next step in {track.name} is {step.milestone.title}",
         body=f"It has been {quiet_days} days since your last progress. "
         f"Your next step in {track.name} is {step.milestone.title}.",
-        url=track.get_absolute_url(),
+        url=plan.enrollment.get_absolute_url(step.milestone),
     )
 
 
@@ -185,7 +186,7 @@ def deadline(state: UserState, now: datetime) -> Nudge | None:
             warning = 1 if days == 1 else DEADLINE_WARNINGS[0]
             key = f"m{item.milestone.pk}:{item.target_date.isoformat()}:{warning}d"
             if soonest is None or days < soonest[0]:
-                soonest = (days, key, item.milestone.title, plan.enrollment.track.get_absolute_url())
+                soonest = (days, key, item.milestone.title, plan.enrollment.get_absolute_url(item.milestone))
     if soonest is None:
         return None
     days, key, title, url = soonest
@@ -209,27 +210,59 @@ def overdue(state: UserState, now: datetime) -> Nudge | None:
                 title=f"{item.milestone.title} is overdue",
                 body=f"{item.milestone.title} was due on {item.target_date:%d %B %Y}. "
                 "Mark it done, or move the date to one that works.",
-                url=plan.enrollment.track.get_absolute_url(),
+                url=plan.enrollment.get_absolute_url(item.milestone),
             )
     return None
 
 
 def renewal(state: UserState, now: datetime) -> Nudge | None:
-    """A certification whose validity ends within 60 days."""
+    """A certification held: once when its renewal window opens, once when it is closing, once when it expires.
+
+    Each stage is its own occurrence (the expiry date and the stage name the
+    period), so none is sent twice, and a stage skipped for the day's limit
+    comes the next day. An expiry long past is history, not news.
+    """
     today = state.local(now).date()
     for plan in state.plans:
         for item in plan.items:
-            if item.status != Status.DONE or item.expires_on is None or not item.is_needed:
+            validity = item.validity
+            if validity is None or not item.is_needed:
                 continue
-            if today <= item.expires_on <= today + timedelta(days=RENEWAL_DAYS):
-                return Nudge(
-                    rule=Rule.RENEWAL,
-                    period=f"m{item.milestone.pk}:{item.expires_on.isoformat()}",
-                    title=f"Renew {item.milestone.title} before {item.expires_on:%d %B %Y}",
-                    body=f"Your {item.milestone.title} stops counting on {item.expires_on:%d %B %Y}.",
-                    url=plan.enrollment.track.get_absolute_url(),
-                )
+            stage = _renewal_stage(validity, today)
+            if stage is None:
+                continue
+            period = f"m{item.milestone.pk}:{validity.expires_on.isoformat()}:{stage}"
+            if (Rule.RENEWAL, period) in state.delivered:
+                continue
+            return _renewal_nudge(item, validity, stage, period, plan.enrollment.get_absolute_url(item.milestone))
     return None
+
+
+def _renewal_stage(validity: Validity, today: date) -> str | None:
+    if validity.state == LAPSED:
+        return "expired" if (today - validity.expires_on).days <= EXPIRED_LOOKBACK_DAYS else None
+    if validity.is_closing:
+        return "closing"
+    if validity.state == RENEWAL_OPEN:
+        return "open"
+    return None
+
+
+def _renewal_nudge(item: StepState, validity: Validity, stage: str, period: str, url: str) -> Nudge:
+    milestone = item.milestone
+    until = f"{validity.expires_on:%-d %B %Y}"
+    if stage == "expired":
+        title, body = f"{milestone.title} has expired", f"It stopped counting on {until}. Renew it to count it again."
+    elif stage == "closing":
+        days = f"{validity.days_left} day{'s' if validity.days_left != 1 else ''}"
+        title, body = f"{days} left to renew {milestone.title}", f"It stops counting on {until}."
+    else:
+        title = f"You can renew {milestone.title} now"
+        body = f"Its renewal window is open: it stays valid until {until}."
+    if item.is_retired and milestone.successor is not None:
+        # A retired exam cannot be renewed as such: its successor is how one stays certified.
+        body += f" Its exam has been retired: take {milestone.successor.title} to stay certified."
+    return Nudge(rule=Rule.RENEWAL, period=period, title=title, body=body, url=url)
 
 
 def digest(state: UserState, now: datetime) -> Nudge | None:

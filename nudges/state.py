@@ -88,7 +88,7 @@ def read_batch(users: Sequence[User], prefs: dict[int, ReminderPreferences], now
     # than the query. (Reading another field of a row would cost a query per
     # row: tests/nudges/test_query_counts.py would catch it.)
     rows = MilestoneProgress.objects.filter(user_id__in=enrolled).order_by()
-    for row in rows.only("user_id", "milestone_id", "status", "completed_at", "earned_on", "target_date"):
+    for row in rows.only("user_id", "milestone_id", "status", "completed_at", "earned_on", "expires_on", "target_date"):
         progress[row.user_id][row.milestone_id] = row
     reading.progress = dict(progress)
 

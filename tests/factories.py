@@ -131,6 +131,8 @@ class MilestoneProgressFactory(DjangoModelFactory):
             timezone.localdate(row.completed_at, row.user.tzinfo) if row.status == "done" and row.completed_at else None
         )
     )
+    # And the expiry the domain keeps beside it (``Milestone.expires_on`` of the first earning).
+    expires_on = factory.LazyAttribute(lambda row: row.milestone.expires_on(row.earned_on))
 
 
 class ChecklistItemFactory(DjangoModelFactory):

@@ -47,6 +47,8 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.emails import EmailChangeUndo
+from calendars.models import CalendarFeed
+from credentials.models import Badge
 from nudges.models import Delivery, Device, Notification
 from nudges.unsubscribe import make_token
 from tests.factories import PASSWORD, CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
@@ -228,8 +230,34 @@ def owners_item(world: World) -> ChecklistItem:
     return item
 
 
+def owners_badge(world: World) -> Badge:
+    """The owner's badge on the plan's milestone; checking it again refuses its private address, fetches nothing."""
+    badge, _ = Badge.objects.get_or_create(
+        user=world.owner,
+        milestone_id=world.progress.milestone_id,
+        source_url="http://10.0.0.1/assertion",
+        defaults={"state": "verified", "badge_name": "SQL badge", "issuer_name": "An issuer"},
+    )
+    return badge
+
+
+def badge_url(suffix: str) -> Callable[[World], str]:
+    return lambda w: f"/plans/{w.plan.pk}/milestones/sql/badges/{owners_badge(w).pk}/{suffix}"
+
+
 def checklist_url(item: Callable[[World], ChecklistItem], suffix: str) -> Callable[[World], str]:
     return lambda w: f"/plans/{w.plan.pk}/milestones/sql/checklist/{item(w).pk}/{suffix}"
+
+
+def owners_calendar_token(world: World) -> str:
+    """The owner's calendar feed token: whoever holds it reads the owner's dates, with no login."""
+    return CalendarFeed.objects.open(world.owner)[0].token
+
+
+def dated_milestone_calendar_url(world: World) -> str:
+    """The plan's milestone's "Add to calendar", given a target date so that there is an event."""
+    MilestoneProgress.objects.filter(pk=world.progress.pk).update(target_date=date(2099, 6, 1))
+    return f"/plans/{world.plan.pk}/milestones/sql/calendar.ics"
 
 
 WEB: dict[str, list[Check]] = {
@@ -243,14 +271,10 @@ WEB: dict[str, list[Check]] = {
         Check(everyone(NOT_FOUND), url=lambda w: "/tracks/no-such-track/"),
     ],
     "/tracks/<slug:slug>/enroll/": [
-        Check(everyone(NOT_ALLOWED), url=lambda w: "/tracks/data-engineer/enroll/"),
-        # Enrolling is each person's own, idempotent action; a visitor logs in and comes back to the track.
-        Check(
-            signed_in(REDIRECT),
-            "post",
-            url=lambda w: "/tracks/data-engineer/enroll/",
-            after_login="/tracks/data-engineer/",
-        ),
+        # GET asks before enrolling (where sign-up brings a visitor back); the owner follows it: to the plan.
+        Check({**signed_in(OK, anonymous=REDIRECT), OWNER: REDIRECT}, url=lambda w: "/tracks/data-engineer/enroll/"),
+        # Enrolling is each person's own, idempotent action; a visitor is sent to sign up and comes back here.
+        Check(signed_in(REDIRECT, anonymous=REDIRECT), "post", url=lambda w: "/tracks/data-engineer/enroll/"),
     ],
     "/quiz/": [Check(everyone(OK))],
     # --- signed-in pages
@@ -269,6 +293,11 @@ WEB: dict[str, list[Check]] = {
     "/settings/": [Check(signed_in(OK))],
     "/settings/export/": [Check(signed_in(OK))],
     "/settings/delete/": [Check(signed_in(OK))],
+    # Each person's own calendar feed, made (or revoked) with a POST.
+    "/settings/calendar/": [
+        Check(signed_in(NOT_ALLOWED)),
+        Check(signed_in(REDIRECT), "post", data={"feed": "on"}),
+    ],
     # From the mail to the old address after a change: the signed token is the credential; opening it changes nothing.
     "/settings/email/undo/<str:token>/": [
         Check(everyone(OK), url=lambda w: f"/settings/email/undo/{undo_token(w)}/"),
@@ -276,6 +305,11 @@ WEB: dict[str, list[Check]] = {
     ],
     # --- the owner's plan; an archived plan is gone, for its owner too.
     # Changes take a POST: a GET is refused before anyone's plan is looked up.
+    "/plans/<int:pk>/already-have/": [
+        Check(owner_only(OK), url=plan_url("already-have/")),
+        # Nothing ticked: the plan starts from zero, and the answer is a redirect to it.
+        Check(owner_only(REDIRECT), "post", url=plan_url("already-have/")),
+    ],
     "/plans/<int:pk>/": [
         Check(owner_only(OK), url=plan_url()),
         Check(owner_only(NOT_FOUND), url=lambda w: f"/plans/{w.archived_plan.pk}/"),
@@ -312,6 +346,61 @@ WEB: dict[str, list[Check]] = {
         Check(owner_only(400), "post", url=checklist_url(editors_item, "remove/")),
         Check(owner_only(REDIRECT), "post", url=checklist_url(owners_item, "remove/")),
     ],
+    # Plans of one's own: anyone signed in starts one; in a track's plan, the track's own steps cannot be
+    # edited, moved or removed (404: they are no steps of the owner's), and a track's plan takes nothing
+    # from the catalogue nor a new name.
+    "/plans/new/": [
+        Check(signed_in(OK), url=lambda w: "/plans/new/"),
+        Check(signed_in(REDIRECT), "post", url=lambda w: "/plans/new/", data={"title": "My own way"}),
+    ],
+    "/plans/<int:pk>/rename/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("rename/")),
+        Check(owner_only(400), "post", url=plan_url("rename/"), data={"rename-title": "Mine"}),
+    ],
+    "/plans/<int:pk>/milestones/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/")),
+        Check(
+            owner_only(REDIRECT),
+            "post",
+            url=plan_url("milestones/"),
+            data={"new-title": "Portfolio", "new-category": "project", "new-effort_weeks": "2", "new-after": "end"},
+        ),
+    ],
+    "/plans/<int:pk>/milestones/from-catalogue/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/from-catalogue/")),
+        Check(owner_only(NOT_FOUND), "post", url=plan_url("milestones/from-catalogue/"), data={"add-milestone": "sql"}),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/edit/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/sql/edit/")),
+        Check(owner_only(NOT_FOUND), "post", url=plan_url("milestones/sql/edit/")),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/move/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/sql/move/")),
+        Check(owner_only(NOT_FOUND), "post", url=plan_url("milestones/sql/move/"), data={"direction": "up"}),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/remove/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/sql/remove/")),
+        Check(owner_only(NOT_FOUND), "post", url=plan_url("milestones/sql/remove/")),
+    ],
+    # SQL does not expire: its owner is told so on the page (400), anyone else finds nothing.
+    "/plans/<int:pk>/milestones/<slug:slug>/renew/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/sql/renew/")),
+        Check(
+            owner_only(400), "post", url=plan_url("milestones/sql/renew/"), data={"m{pk}-renew-earned_on": "2026-01-01"}
+        ),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/badges/": [
+        Check(signed_in(NOT_ALLOWED), url=plan_url("milestones/sql/badges/")),
+        Check(owner_only(400), "post", url=plan_url("milestones/sql/badges/")),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/badges/<int:badge_id>/check/": [
+        Check(signed_in(NOT_ALLOWED), url=badge_url("check/")),
+        Check(owner_only(REDIRECT), "post", url=badge_url("check/")),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/badges/<int:badge_id>/remove/": [
+        Check(signed_in(NOT_ALLOWED), url=badge_url("remove/")),
+        Check(owner_only(REDIRECT), "post", url=badge_url("remove/")),
+    ],
     "/plans/<int:pk>/following/": [
         Check(signed_in(NOT_ALLOWED), url=plan_url("following/")),
         # Paused, not left: the plan stays current for the routes checked after this one.
@@ -320,6 +409,16 @@ WEB: dict[str, list[Check]] = {
     "/plans/<int:pk>/share/": [
         Check(signed_in(NOT_ALLOWED), url=plan_url("share/")),
         Check(owner_only(REDIRECT), "post", url=plan_url("share/"), data={"share": "on"}),
+    ],
+    "/plans/<int:pk>/milestones/<slug:slug>/calendar.ics": [
+        Check(owner_only(OK), url=dated_milestone_calendar_url),
+        Check(owner_only(NOT_FOUND), url=lambda w: f"/plans/{w.archived_plan.pk}/milestones/sql/calendar.ics"),
+    ],
+    # --- the calendar feed: open to anyone (a calendar app) holding the token, nothing for a guessed one
+    "/calendar/<slug:token>.ics": [
+        Check(everyone(OK), url=lambda w: f"/calendar/{owners_calendar_token(w)}.ics"),
+        Check(everyone(NOT_FOUND), url=lambda w: "/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics"),
+        Check(everyone(NOT_FOUND), url=lambda w: f"/calendar/{owners_calendar_token(w)[:-1]}.ics"),
     ],
     # --- the shared link: open to anyone holding the token, nothing for a guessed one
     "/shared/<slug:token>/": [
@@ -408,6 +507,44 @@ API: dict[str, list[Check]] = {
             api=True,
         ),
     ],
+    # Anyone signed in starts a plan of their own.
+    "/api/v1/enrollments/own/": [Check(api(201), "post", api=True, data={"title": "My own way"})],
+    "/api/v1/enrollments/<int:pk>/steps/": [
+        Check(api_owner_only(OK), url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/steps/", api=True),
+        Check(
+            api_owner_only(201),
+            "post",
+            url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/steps/",
+            api=True,
+            data={"title": "A step of my own", "category": "project"},
+        ),
+    ],
+    # sql is a step of the track's ladder: its owner can neither edit it (403 not_personal) nor remove it (409).
+    "/api/v1/enrollments/<int:pk>/steps/<slug:milestone_slug>/": [
+        Check(api_owner_only(OK), url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/steps/sql/", api=True),
+        Check(
+            api_owner_only(FORBIDDEN),
+            "patch",
+            url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/steps/sql/",
+            api=True,
+            data={"title": "Mine now"},
+        ),
+        Check(api_owner_only(409), "delete", url=lambda w: f"/api/v1/enrollments/{w.plan.pk}/steps/sql/", api=True),
+    ],
+    "/api/v1/badges/": [Check(api(OK), api=True), Check(api(400), "post", api=True)],
+    # Each caller's own feed: made (201), then revoked (204, whether or not there was one).
+    "/api/v1/calendar/": [
+        Check(api(OK), api=True),
+        Check(api(201), "post", api=True),
+        Check(api(204), "delete", api=True),
+    ],
+    "/api/v1/badges/<int:pk>/": [
+        Check(api_owner_only(OK), url=lambda w: f"/api/v1/badges/{owners_badge(w).pk}/", api=True),
+        Check(api_owner_only(204), "delete", url=lambda w: f"/api/v1/badges/{owners_badge(w).pk}/", api=True),
+    ],
+    "/api/v1/badges/<int:pk>/check/": [
+        Check(api_owner_only(OK), "post", url=lambda w: f"/api/v1/badges/{owners_badge(w).pk}/check/", api=True),
+    ],
     "/api/v1/progress/": [Check(api(OK), api=True)],
     # The milestone is public catalogue: each caller reads and writes their own state on it
     # (asserted below: nobody else gets the owner's notes or evidence). A retired one is gone.
@@ -416,6 +553,13 @@ API: dict[str, list[Check]] = {
         Check(api(OK), "patch", url=lambda w: "/api/v1/progress/sql/", api=True),
         Check(api(NOT_FOUND), url=lambda w: "/api/v1/progress/retired-milestone/", api=True),
         Check(api(NOT_FOUND), "patch", url=lambda w: "/api/v1/progress/retired-milestone/", api=True),
+    ],
+    # Earnings and renewals: anyone reads their own history of a milestone they may see; SQL never
+    # expires, so a renewal is refused (400 not_renewable) whoever asks.
+    "/api/v1/progress/<slug:milestone_slug>/renewals/": [
+        Check(api(OK), url=lambda w: "/api/v1/progress/sql/renewals/", api=True),
+        Check(api(400), "post", url=lambda w: "/api/v1/progress/sql/renewals/", api=True),
+        Check(api(NOT_FOUND), url=lambda w: "/api/v1/progress/retired-milestone/renewals/", api=True),
     ],
     # A milestone's checklist: anyone reads their own view of it; an item of one's own goes only
     # to a milestone in one's plans (409 not_in_plan for the others, who do not follow the track).

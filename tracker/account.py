@@ -8,7 +8,18 @@ from accounts import parts
 from accounts.export import iso
 from accounts.models import User
 
-from .models import ActivityDay, ChecklistItem, ChecklistTick, Enrollment, MilestoneProgress, ProgressEvent, RestWeek
+from .models import (
+    ActivityDay,
+    ChecklistItem,
+    ChecklistTick,
+    Earning,
+    Enrollment,
+    Milestone,
+    MilestoneProgress,
+    PlanStep,
+    ProgressEvent,
+    RestWeek,
+)
 from .progress import progress_for_enrollments
 
 
@@ -16,10 +27,28 @@ def export(user: User) -> dict[str, Any]:
     """Every enrollment (with its progress, as every page counts it), progress row and history event of ``user``."""
     enrollments = list(Enrollment.objects.filter(user=user).select_related("track").order_by("started_at", "id"))
     progress = progress_for_enrollments(user, enrollments)
+    added: dict[int, list[PlanStep]] = {}
+    for step in PlanStep.objects.filter(enrollment__user=user).select_related("milestone", "after__milestone"):
+        added.setdefault(step.enrollment_id, []).append(step)
     return {
         "enrollments": [
             {
                 "track": e.track.slug,
+                "title": e.track.name,
+                "own_plan": e.is_own,
+                # In plan order, as every page shows them (ladder and added steps merged).
+                "milestones_in_order": [item.milestone.slug for item in progress[e.pk].items],
+                # The steps the person added: where they put them, removed ones included.
+                "added_steps": [
+                    {
+                        "milestone": step.milestone.slug,
+                        "after": step.after.milestone.slug if step.after else None,
+                        "order": step.order,
+                        "removed": not step.milestone.is_active,
+                        "added_at": iso(step.created_at),
+                    }
+                    for step in sorted(added.get(e.pk, []), key=lambda s: (s.order, s.pk))
+                ],
                 "status": e.status,
                 "started_at": iso(e.started_at),
                 "target_date": iso(e.target_date),
@@ -32,6 +61,20 @@ def export(user: User) -> dict[str, Any]:
             }
             for e in enrollments
         ],
+        # Milestones of the person's own, private to them (removed ones kept, marked).
+        "personal_milestones": [
+            {
+                "slug": m.slug,
+                "title": m.title,
+                "description": m.description,
+                "category": m.category,
+                "effort_weeks": m.effort_weeks,
+                "prerequisites": sorted(p.slug for p in m.prerequisites.all()),
+                "removed": not m.is_active,
+                "updated_at": iso(m.updated_at),
+            }
+            for m in Milestone.objects.filter(owner=user).prefetch_related("prerequisites").order_by("id")
+        ],
         "progress": [
             {
                 "milestone": p.milestone.slug,
@@ -39,6 +82,7 @@ def export(user: User) -> dict[str, Any]:
                 "started_at": iso(p.started_at),
                 "completed_at": iso(p.completed_at),
                 "earned_on": iso(p.earned_on),
+                "expires_on": iso(p.expires_on),
                 "target_date": iso(p.target_date),
                 "target_date_planned": p.target_date_planned,
                 "evidence_url": p.evidence_url,
@@ -49,6 +93,17 @@ def export(user: User) -> dict[str, Any]:
             for p in MilestoneProgress.objects.filter(user=user)
             .select_related("milestone", "earned_in")
             .order_by("milestone__slug")
+        ],
+        # Every earning and renewal, oldest first: what "valid until" was counted from.
+        "earnings": [
+            {
+                "milestone": e.milestone.slug,
+                "earned_on": iso(e.earned_on),
+                "expires_on": iso(e.expires_on),
+                "renewal": e.is_renewal,
+                "evidence_url": e.evidence_url,
+            }
+            for e in Earning.objects.filter(user=user).select_related("milestone").order_by("earned_on", "id")
         ],
         "history": [
             {

@@ -57,7 +57,7 @@ def track_filter(lookup: str) -> type[admin.SimpleListFilter]:
         parameter_name = "track"
 
         def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-            return list(CareerTrack.objects.order_by("order", "name").values_list("slug", "name"))
+            return list(CareerTrack.objects.catalogue().order_by("order", "name").values_list("slug", "name"))
 
         def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
             if self.value():
@@ -225,7 +225,8 @@ class CareerTrackAdmin(admin.ModelAdmin):
     actions = ("publish", "unpublish", "export_json")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CareerTrack]:
-        return super().get_queryset(request).annotate(step_count=Count("steps"))
+        # People's plans of their own live on private tracks: theirs, not content to edit.
+        return super().get_queryset(request).filter(owner__isnull=True).annotate(step_count=Count("steps"))
 
     @admin.display(description="steps", ordering="step_count")
     def step_count(self, track: CareerTrack) -> int:
@@ -234,7 +235,7 @@ class CareerTrackAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "parent":
             # Specialisations nest one level deep: only top-level tracks can be parents.
-            kwargs["queryset"] = CareerTrack.objects.filter(parent=None)
+            kwargs["queryset"] = CareerTrack.objects.catalogue().filter(parent=None)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # --- actions ----------------------------------------------------------
@@ -408,7 +409,9 @@ class MilestoneAdmin(admin.ModelAdmin):
     actions = ("activate", "deactivate")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
-        return super().get_queryset(request).annotate(track_count=Count("steps"))
+        # People's personal milestones are private to them (and so out of the
+        # prerequisite and ladder autocompletes, which search through here).
+        return super().get_queryset(request).filter(owner__isnull=True).annotate(track_count=Count("steps"))
 
     @admin.display(description="tracks", ordering="track_count")
     def track_count(self, milestone: Milestone) -> int:

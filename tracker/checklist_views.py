@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 from . import checklists
 from .models import ChecklistItem, Enrollment, Milestone
 from .progress import track_progress
-from .views import HtmxHttpRequest, _my_enrollment, _panel, _panel_response, _plan_context, _step, _user
+from .views import HtmxHttpRequest, _milestone, _my_enrollment, _panel, _panel_response, _plan_context, _user
 
 
 def _item(request: HtmxHttpRequest, milestone: Milestone, item_id: int) -> ChecklistItem:
@@ -83,7 +83,7 @@ def _message(exc: ValidationError) -> str:
 def tick(request: HtmxHttpRequest, pk: int, slug: str, item_id: int) -> HttpResponse:
     """Tick (``done=true``) or untick an item; a tick on a milestone not started starts it."""
     enrollment = _my_enrollment(request, pk)
-    milestone = _step(enrollment, slug).milestone
+    milestone = _milestone(enrollment, slug)
     ticked = checklists.set_done(_user(request), _item(request, milestone, item_id), request.POST.get("done") == "true")
     return _checklist_response(request, enrollment, milestone, started=ticked.started)
 
@@ -93,7 +93,7 @@ def tick(request: HtmxHttpRequest, pk: int, slug: str, item_id: int) -> HttpResp
 def add(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     """Add an item of one's own; a blank or long title, or a full checklist, is named beside the field."""
     enrollment = _my_enrollment(request, pk)
-    milestone = _step(enrollment, slug).milestone
+    milestone = _milestone(enrollment, slug)
     title = request.POST.get("title", "")
     try:
         checklists.add_item(_user(request), milestone, title)
@@ -108,7 +108,7 @@ def add(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
 def remove(request: HtmxHttpRequest, pk: int, slug: str, item_id: int) -> HttpResponse:
     """Remove an item of one's own (it stays in the history of ticks); an editors' item is refused."""
     enrollment = _my_enrollment(request, pk)
-    milestone = _step(enrollment, slug).milestone
+    milestone = _milestone(enrollment, slug)
     try:
         checklists.remove_item(_user(request), _item(request, milestone, item_id))
     except ValidationError as exc:  # NotOwnItem

@@ -9,7 +9,8 @@ An export of a track holds:
 * its career levels, its choice groups and its ladder steps (each naming its
   group, if any, as ``["track-slug", "group-slug"]``);
 * the milestones of those steps, plus every milestone they need through
-  prerequisites (transitively), so the file is self-contained;
+  prerequisites or name as their successor (transitively), so the file is
+  self-contained;
 * the resources and the default checklist items (the editors' items, owner
   empty) of all those milestones.
 
@@ -180,8 +181,12 @@ def export_tracks(tracks: Iterable[CareerTrack]) -> str:
 
 
 def _with_prerequisites(milestone_ids: set[int]) -> set[int]:
-    """``milestone_ids`` and every milestone they need, transitively."""
+    """``milestone_ids`` and every milestone they need or point to as successor, transitively."""
     edges = Milestone.objects.prerequisite_edges()
+    for milestone_id, successor_id in Milestone.objects.filter(successor__isnull=False).values_list(
+        "pk", "successor_id"
+    ):
+        edges.setdefault(milestone_id, []).append(successor_id)
     seen = set(milestone_ids)
     queue = list(milestone_ids)
     while queue:
@@ -207,7 +212,10 @@ def import_content(text: str | bytes, *, mirror: bool = True) -> ImportResult:
     """
     entries = _parse(text)
     _check_references(entries)
-    entries.sort(key=_write_key)
+    successors = {
+        e.key: tuple(e.fields["successor"]) for e in entries if e.model == MILESTONE and e.fields.get("successor")
+    }
+    entries.sort(key=lambda e: _write_key(e, successors))
     try:
         with transaction.atomic():
             return _write(entries, mirror=mirror)
@@ -286,7 +294,7 @@ _REFERENCES: dict[str, dict[str, tuple[str, int, bool]]] = {
     TRACK: {"parent": (TRACK, 1, False)},
     LEVEL: {"track": (TRACK, 1, True)},
     GROUP: {"track": (TRACK, 1, True)},
-    MILESTONE: {},
+    MILESTONE: {"successor": (MILESTONE, 1, False)},
     RESOURCE: {"milestone": (MILESTONE, 1, True)},
     ITEM: {"milestone": (MILESTONE, 1, True)},
     STEP: {
@@ -329,6 +337,11 @@ def _check_fields(model: str, fields: dict[str, Any]) -> list[str]:
         prerequisites = fields.get("prerequisites", [])
         if not isinstance(prerequisites, list) or not all(_is_key(p, 1) for p in prerequisites):
             problems.append('"prerequisites" must be a list of milestone natural keys, like [["python-basics"]].')
+    if model in (TRACK, MILESTONE) and fields.get("owner") is not None:
+        problems.append(
+            "it belongs to a person (its 'owner' is set): a plan of one's own and a personal milestone are "
+            "private and never imported."
+        )
     if model == ITEM:
         if fields.get("owner") is not None:
             problems.append(
@@ -410,9 +423,16 @@ def _references_of(entry: _Entry) -> Iterable[tuple[str, tuple[str, ...]]]:
             yield MILESTONE, tuple(prerequisite)
 
 
-def _write_key(entry: _Entry) -> tuple[int, int, int]:
-    # A track whose parent is in the file goes after the parent.
+def _write_key(entry: _Entry, successors: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[int, int, int]:
+    # A track whose parent is in the file goes after the parent, and a
+    # retired milestone after its successor (after the successor's own, and so on).
     nested = 1 if entry.model == TRACK and entry.fields.get("parent") else 0
+    if entry.model == MILESTONE:
+        seen, key = {entry.key}, entry.key
+        while key in successors and successors[key] not in seen:
+            key = successors[key]
+            seen.add(key)
+        nested = len(seen) - 1
     return (_WRITE_ORDER[entry.model], nested, entry.index)
 
 

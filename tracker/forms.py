@@ -195,10 +195,12 @@ class EarnedOnForm(forms.Form):
 
     earned_on = forms.DateField(label="Date earned", help_text=EARNED_ON_HELP)
 
-    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: date | None = None, label: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"earned_on": today})
         super().__init__(*args, **kwargs)
         self.fields["earned_on"].widget = _date_input(today)
+        if label:  # "Date renewed" when it records a renewal
+            self.fields["earned_on"].label = label
 
 
 class PlanDatesForm(forms.Form):

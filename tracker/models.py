@@ -15,7 +15,8 @@ from __future__ import annotations
 import calendar
 import secrets
 from collections.abc import Sequence
-from datetime import date, datetime, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Union
 
 from django.conf import settings
@@ -59,6 +60,36 @@ class Status(models.TextChoices):
 # Statuses that take a step off the to-do list. Only done satisfies a
 # prerequisite: skipped means "not for me", not "I can do what builds on it".
 SETTLED = frozenset({Status.DONE, Status.SKIPPED})
+
+
+class RenewalCountsFrom(models.TextChoices):
+    """Where a renewal's new validity starts, as each issuer rules it (Totara's "recertification date" choice)."""
+
+    EARNED = "earned", "The day the renewal is earned"
+    EXPIRY = "expiry", "The old expiry date, when renewed before it"
+
+
+# How long before expiry a certification's renewal opens, unless its editors
+# say otherwise; and the days left at which "the window is closing" is said.
+DEFAULT_RENEWAL_WINDOW_DAYS = 90
+RENEWAL_CLOSING_DAYS = 14
+# A person's standing on something that expires.
+CURRENT, RENEWAL_OPEN, LAPSED = "current", "renewal_open", "expired"
+
+
+@dataclass(frozen=True)
+class Validity:
+    """Where one earning of an expiring milestone stands on a day: current, renewal open, or expired."""
+
+    expires_on: date
+    renewal_opens_on: date
+    state: str
+    days_left: int
+
+    @property
+    def is_closing(self) -> bool:
+        """In the last days of the renewal window (``RENEWAL_CLOSING_DAYS``)."""
+        return self.state == RENEWAL_OPEN and self.days_left <= RENEWAL_CLOSING_DAYS
 
 
 # --------------------------------------------------------------------------
@@ -337,6 +368,40 @@ class Milestone(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Leave empty for an achievement that never expires.",
     )
+    # Certifications: when renewal opens, where a renewal's validity counts
+    # from, and whether the issuer still offers it (and what replaced it).
+    renewal_window_days = models.PositiveSmallIntegerField(
+        "renewal window (days)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(730)],
+        help_text=f"How many days before expiry renewal opens. Empty: {DEFAULT_RENEWAL_WINDOW_DAYS} days.",
+    )
+    renewal_counts_from = models.CharField(
+        "a renewal's validity counts from",
+        max_length=10,
+        choices=RenewalCountsFrom.choices,
+        default=RenewalCountsFrom.EARNED,
+    )
+    retired_on = models.DateField(
+        "retired on",
+        null=True,
+        blank=True,
+        help_text="The day the issuer stopped offering it. Holders keep it until it expires; newcomers are "
+        "pointed to the successor.",
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        help_text="What replaced it, for newcomers and for renewing.",
+    )
+    source_url = models.URLField(
+        "source", max_length=500, blank=True, help_text="Where the facts above (validity, retirement) were checked."
+    )
+    source_checked_on = models.DateField("facts checked on", null=True, blank=True)
     is_active = models.BooleanField("active", default=True)
     # Set on a person's own milestone (``PlanStep.objects.add_personal``): private
     # to them, in their plans only, never in the catalogue or the admin.
@@ -367,20 +432,58 @@ class Milestone(models.Model):
         return (self.slug,)
 
     def expires_on(self, earned_on: date | None) -> date | None:
-        """The first day an achievement earned on ``earned_on`` (the person's own calendar) no longer counts.
+        """The first day an achievement first earned on ``earned_on`` (the person's own calendar) no longer counts.
 
-        The one expiry rule: counted from the date earned, and compared with
-        the person's own "today" (``has_lapsed``), so the web, the API, the
-        nudges and a renewal agree even near midnight.
+        A renewal's is ``renewed_until``. The expiry is kept on the earning
+        (``Earning.expires_on``, and the current one on the progress row), and
+        compared with the person's own "today" (``validity``), so the web, the
+        API, the nudges and a renewal agree even near midnight.
         """
         if earned_on is None or not self.valid_for_months:
             return None
         return add_months(earned_on, self.valid_for_months)
 
-    def has_lapsed(self, earned_on: date | None, today: date) -> bool:
-        """Whether an achievement earned on ``earned_on`` has expired by ``today`` (the person's local date)."""
-        expires = self.expires_on(earned_on)
-        return expires is not None and expires <= today
+    def renewed_until(self, earned_on: date, old_expiry: date | None) -> date | None:
+        """The expiry of a renewal earned on ``earned_on`` of an earning that expired (or expires) on ``old_expiry``.
+
+        From the renewal's own date, or, for an issuer that counts from the old
+        expiry, from that expiry when the renewal came before it (after it,
+        nothing is left to extend, and the renewal's date counts).
+        """
+        if not self.valid_for_months:
+            return None
+        counts_from_expiry = self.renewal_counts_from == RenewalCountsFrom.EXPIRY
+        if counts_from_expiry and old_expiry is not None and earned_on < old_expiry:
+            return add_months(old_expiry, self.valid_for_months)
+        return add_months(earned_on, self.valid_for_months)
+
+    @property
+    def renewal_window(self) -> int:
+        return DEFAULT_RENEWAL_WINDOW_DAYS if self.renewal_window_days is None else self.renewal_window_days
+
+    def validity(self, expires_on: date | None, today: date) -> Validity | None:
+        """Where an earning that expires on ``expires_on`` stands on ``today`` (the person's own date).
+
+        The one lifecycle rule: the page, the API, the calendar and the nudges read it.
+        """
+        if expires_on is None:
+            return None
+        opens = expires_on - timedelta(days=self.renewal_window)
+        state = LAPSED if expires_on <= today else RENEWAL_OPEN if opens <= today else CURRENT
+        return Validity(expires_on=expires_on, renewal_opens_on=opens, state=state, days_left=(expires_on - today).days)
+
+    def is_retired(self, today: date) -> bool:
+        """No longer offered by its issuer on ``today``: it can be held, not earned or renewed."""
+        return self.retired_on is not None and self.retired_on <= today
+
+    def retired_refusal(self) -> ValidationError:
+        """Why a retired milestone cannot be earned or renewed now, pointing to its successor."""
+        instead = f" Take {self.successor.title} instead." if self.successor_id and self.successor else ""
+        return ValidationError(
+            "%(title)s was retired on %(day)s: it can no longer be earned or renewed.%(instead)s",
+            params={"title": self.title, "day": f"{self.retired_on:%-d %B %Y}", "instead": instead},
+            code="retired",
+        )
 
 
 class ResourceManager(models.Manager["Resource"]):
@@ -466,7 +569,8 @@ class LadderStepQuerySet(models.QuerySet["LadderStep"]):
         """
         return (
             self.visible()
-            .select_related("milestone", "level", "choice_group")
+            # The successor too: a retired certification's panel and nudges name it.
+            .select_related("milestone", "milestone__successor", "level", "choice_group")
             .prefetch_related(
                 models.Prefetch(
                     "milestone__prerequisites",
@@ -666,9 +770,7 @@ class EnrollmentManager(models.Manager["Enrollment"]):
         A track's choice groups do not carry over: in a plan of one's own the
         person keeps only what they mean to do.
         """
-        title = " ".join(title.split())
-        if not title:
-            raise ValidationError({"title": ValidationError("Give the plan a name.", code="required")})
+        title = clean_plan_title(title)
         with transaction.atomic():
             track = CareerTrack(
                 owner=user,
@@ -724,6 +826,11 @@ class Enrollment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} → {self.track}"
 
+    def get_absolute_url(self, milestone: Milestone | None = None) -> str:
+        """The plan's page, at ``milestone``'s panel when given: where reminders about it lead."""
+        url = reverse("tracker:plan", args=[self.pk])
+        return f"{url}#m-{milestone.slug}" if milestone is not None else url
+
     def change_status(self, status: str, now: datetime | None = None) -> None:
         """Pause, resume, complete or archive this enrollment.
 
@@ -772,12 +879,9 @@ class Enrollment(models.Model):
 
     def rename(self, title: str) -> None:
         """Rename a plan of one's own (a catalogue track's name belongs to its editors)."""
-        title = " ".join(title.split())
         if not self.is_own:
             raise ValidationError({"title": ValidationError("Only a plan of your own can be renamed.", code="not_own")})
-        if not title:
-            raise ValidationError({"title": ValidationError("Give the plan a name.", code="required")})
-        self.track.name = title
+        self.track.name = clean_plan_title(title)
         self.track.full_clean(exclude=["slug", "summary", "work_product", "produces"])
         self.track.save(update_fields=["name", "updated_at"])
         versions.plans_changed([self.user_id])
@@ -804,6 +908,24 @@ class Enrollment(models.Model):
 # nothing else reads these on a private track (it is not on the map of roles).
 OWN_TRACK_SCALE = 3
 PERSONAL_FIELDS = ("title", "description", "category", "effort_weeks")
+# A plan holds at most this many steps of its own: far more than any ladder,
+# and a guard against a runaway client (like checklists' MAX_OWN_ITEMS).
+MAX_PLAN_STEPS = 300
+PLAN_TITLE_MAX = 120
+
+
+def clean_plan_title(title: str) -> str:
+    """A plan's name with its spaces tidied; refused (on ``title``) when empty or longer than a track's name."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": ValidationError("Give the plan a name.", code="required")})
+    if len(title) > PLAN_TITLE_MAX:
+        raise ValidationError(
+            {"title": ValidationError(f"Keep the name to {PLAN_TITLE_MAX} characters.", code="max_length")}
+        )
+    return title
+
+
 # Where a step goes in its plan: after one of the plan's milestones, first (None), or last.
 AT_END: Final = "end"
 Place = Union["Milestone", Literal["end"], None]
@@ -827,7 +949,7 @@ class PlanStepQuerySet(models.QuerySet["PlanStep"]):
         return (
             self.visible()
             .filter(enrollment_id__in=enrollment_ids)
-            .select_related("milestone")
+            .select_related("milestone", "milestone__successor")
             .prefetch_related(
                 models.Prefetch(
                     "milestone__prerequisites",
@@ -857,6 +979,23 @@ class PlanStepManager(models.Manager["PlanStep"]):
         published = Milestone.objects.on_published_ladders()
         if milestone.owner_id is None and not published.filter(pk=milestone.pk).exists():
             raise ValidationError({"milestone": ValidationError("No such milestone.", code="does_not_exist")})
+        if milestone.owner_id is not None and self.filter(milestone=milestone).exclude(enrollment=enrollment).exists():
+            # A personal milestone counts in its own plan only; another plan gets a milestone of its own.
+            raise ValidationError(
+                {
+                    "milestone": ValidationError(
+                        "That milestone belongs to another of your plans.", code="in_another_plan"
+                    )
+                }
+            )
+        if self.filter(enrollment=enrollment).count() >= MAX_PLAN_STEPS:
+            raise ValidationError(
+                {
+                    "milestone": ValidationError(
+                        f"A plan holds at most {MAX_PLAN_STEPS} milestones of its own.", code="plan_full"
+                    )
+                }
+            )
         if milestone.pk in enrollment.milestone_ids():
             raise ValidationError(
                 {
@@ -1049,6 +1188,7 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         status: str | None = None,
         track: CareerTrack | None = None,
         now: datetime | None = None,
+        renew: bool = False,
         **details: Any,
     ) -> MilestoneProgress | None:
         """Change ``user``'s state on ``milestone``: its status and its details, in one transaction.
@@ -1066,6 +1206,10 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         where a milestone was earned. Setting the current status again changes
         nothing and writes no history, so a retried request is harmless; the
         one exception is "done" on a lapsed certification, which renews it.
+        ``renew`` renews a done certification whose renewal window is open
+        (``renew_refusal`` says why not otherwise). Each earning and renewal is
+        kept as an ``Earning``; undoing "done" takes back the latest. A retired
+        milestone cannot be earned after its retirement date nor renewed.
         Returns the row (None when nothing was asked and there is none).
         """
         unknown = set(details) - set(self.DETAILS)
@@ -1073,6 +1217,8 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
             raise TypeError(f"not a progress detail: {', '.join(sorted(unknown))}")
         if status is not None and status not in Status.values:
             raise ValidationError({"status": f"Unknown status {status!r}; use one of {', '.join(Status.values)}."})
+        if renew:
+            status = Status.DONE  # a renewal is "done" again, with a new earning
         if status is None and not details:
             return self.filter(user=user, milestone=milestone).first()
         now = now or timezone.now()
@@ -1088,12 +1234,20 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
                 raise PrerequisitesMissing(missing)
         with transaction.atomic():
             progress, _ = self.select_for_update().get_or_create(user=user, milestone=milestone)
-            previous = progress.status
+            previous, old_expiry = progress.status, progress.expires_on
             if previous == Status.DONE and status is not None and status != Status.DONE:
                 dependants = milestone_done_dependants(user, milestone)
                 if dependants:
                     raise DependantsDone(milestone, dependants)
-            changed = status is not None and progress.apply_status(status, track, now, user.tzinfo)
+            lapsed = status == Status.DONE and progress.is_expired(today)
+            if renew or lapsed:
+                refusal = progress.renew_refusal(today, details.get("earned_on") or today)
+                # A lapsed one may be renewed whatever its window; not a retired
+                # one, and never with a date before the earning it renews.
+                if refusal is not None and (renew or refusal.code in ("retired", "before_last_earning")):
+                    raise ValidationError({"status": refusal})
+            renewing = status == Status.DONE and previous == Status.DONE and (renew or lapsed)
+            changed = status is not None and progress.apply_status(status, track, now, user.tzinfo, renewing=renewing)
             if "earned_on" in details and progress.status != Status.DONE:
                 raise ValidationError(
                     {"earned_on": ValidationError("Only a done milestone has a date earned.", code="not_done")}
@@ -1109,9 +1263,44 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
                 edited["target_date_planned"] = False
             for name, value in edited.items():
                 setattr(progress, name, value)
+            # The earnings history (``Earning``): the first earning and each
+            # renewal add one, undoing "done" takes the latest back, and a new
+            # date earned moves the latest. The row keeps the latest's expiry.
+            first = progress.status == Status.DONE and previous != Status.DONE
+            earned = progress.earned_on or today
+            if (first or redated) and milestone.retired_on and earned > milestone.retired_on:
+                raise ValidationError({"earned_on": milestone.retired_refusal()})
+            kept = Earning.objects.filter(user=user, milestone=milestone).order_by("-earned_on", "-id")
+            latest = kept.first() if redated else None
+            if progress.status != Status.DONE:
+                progress.expires_on = None
+            elif renewing:
+                progress.expires_on = milestone.renewed_until(earned, old_expiry)
+            elif first:
+                progress.expires_on = milestone.expires_on(earned)
+            elif latest is not None:
+                before = kept.exclude(pk=latest.pk).first() if latest.is_renewal else None
+                progress.expires_on = milestone.renewed_until(earned, before.expires_on if before else None)
             if changed or edited:
                 progress.save()
                 ActivityDay.objects.record(user, now)
+            if previous == Status.DONE and progress.status != Status.DONE:
+                undone = kept.first()
+                if undone is not None:
+                    undone.delete()
+            elif first or renewing:
+                Earning.objects.create(
+                    user=user,
+                    milestone=milestone,
+                    earned_on=earned,
+                    expires_on=progress.expires_on,
+                    is_renewal=renewing,
+                    evidence_url=progress.evidence_url,
+                    created_at=now,
+                )
+            elif redated and latest is not None:
+                latest.earned_on, latest.expires_on = earned, progress.expires_on
+                latest.save(update_fields=["earned_on", "expires_on"])
             if changed or redated:
                 ProgressEvent.objects.create(
                     user=user,
@@ -1248,6 +1437,9 @@ class MilestoneProgress(models.Model):
     # The day it was earned on the person's own calendar: expiry and renewal
     # count from it. Today when marked done, earlier for "I already have this".
     earned_on = models.DateField("date earned", null=True, blank=True)
+    # The first day the current earning no longer counts (``Earning``): set with
+    # each earning, so a renewal counted from the old expiry keeps its date.
+    expires_on = models.DateField("valid until", null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     # Whether target_date came from "Plan my dates" (which may move it again)
     # rather than from the person (which it never overwrites).
@@ -1278,16 +1470,48 @@ class MilestoneProgress(models.Model):
 
     def is_expired(self, today: date) -> bool:
         """Done, time-limited and lapsed by ``today`` (the person's local date)."""
-        return self.status == Status.DONE and self.milestone.has_lapsed(self.earned_on, today)
+        return self.status == Status.DONE and self.expires_on is not None and self.expires_on <= today
 
-    def apply_status(self, status: str, track: CareerTrack | None, now: datetime, tz: tzinfo) -> bool:
+    def validity(self, today: date) -> Validity | None:
+        """Current, renewal open or expired on ``today``, with the dates; None when not done or never expiring."""
+        return self.milestone.validity(self.expires_on, today) if self.status == Status.DONE else None
+
+    def renew_refusal(self, today: date, earned_on: date) -> ValidationError | None:
+        """Why this row cannot be renewed with a renewal earned on ``earned_on``, or None when it can."""
+        milestone = self.milestone
+        if not milestone.valid_for_months:
+            return ValidationError(
+                "%(title)s does not expire.", params={"title": milestone.title}, code="not_renewable"
+            )
+        if milestone.is_retired(today):
+            return milestone.retired_refusal()
+        if self.status != Status.DONE:
+            return ValidationError("Only a certification you hold can be renewed.", code="not_done")
+        validity = self.validity(today)
+        if validity is not None and validity.state == CURRENT:
+            return ValidationError(
+                "Renewal opens on %(opens)s.",
+                params={"opens": f"{validity.renewal_opens_on:%-d %B %Y}"},
+                code="renewal_not_open",
+            )
+        if self.earned_on is not None and earned_on < self.earned_on:
+            return ValidationError(
+                "A renewal cannot come before the earning it renews (%(earned)s).",
+                params={"earned": f"{self.earned_on:%-d %B %Y}"},
+                code="before_last_earning",
+            )
+        return None
+
+    def apply_status(
+        self, status: str, track: CareerTrack | None, now: datetime, tz: tzinfo, *, renewing: bool = False
+    ) -> bool:
         """Move this (unsaved) row to ``status`` with its dates; False when that changes nothing.
 
-        "Done" again on a lapsed certification renews it: a new completion
-        date, earned today (in ``tz``) unless the caller then sets another.
+        "Done" again when ``renewing`` (a lapsed certification, or one in its
+        renewal window) renews it: a new completion date, earned today (in
+        ``tz``) unless the caller then sets another.
         """
         today = timezone.localdate(now, tz)
-        renewing = status == Status.DONE and self.is_expired(today)
         if self.status == status and not renewing:
             return False
         self.status = status
@@ -1305,6 +1529,29 @@ class MilestoneProgress(models.Model):
         if status == Status.NOT_STARTED:
             self.started_at = None
         return True
+
+
+class Earning(models.Model):
+    """One earning of a milestone by a person: the first, or a renewal. History, never overwritten.
+
+    The latest is the one that counts (its dates are on the progress row).
+    Undoing "done" takes back the latest; renewing adds one.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="earnings")
+    milestone = models.ForeignKey(Milestone, on_delete=models.RESTRICT, related_name="earnings")  # as on progress
+    earned_on = models.DateField("date earned")
+    expires_on = models.DateField("valid until", null=True, blank=True)
+    is_renewal = models.BooleanField("renewal", default=False)
+    evidence_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("user", "milestone", "earned_on", "id")
+        indexes = [models.Index(fields=["user", "milestone", "earned_on"], name="earning_user_milestone")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.milestone}: {self.earned_on}"
 
 
 class ProgressEvent(models.Model):

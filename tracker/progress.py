@@ -28,6 +28,7 @@ from . import versions
 from .activity import Activity, Heatmap, monday_of
 from .models import (
     SETTLED,
+    CareerLevel,
     Category,
     ChecklistItem,
     ChoiceGroup,
@@ -37,6 +38,7 @@ from .models import (
     MilestoneProgress,
     PlanStep,
     Status,
+    Validity,
 )
 
 if TYPE_CHECKING:
@@ -76,6 +78,16 @@ class StepState:
     # The person's checklist items on this milestone (``my_done`` on each), in
     # order; None where not read (the nudges' batches), so counts are absent.
     checklist: list[ChecklistItem] | None = None
+    # A certification held: current, renewal open or expired, with its dates (``Milestone.validity``).
+    validity: Validity | None = None
+    # No longer offered by its issuer (``Milestone.retired_on``): held, it counts
+    # until it expires; not held, it is nobody's to-do and points to its successor.
+    is_retired: bool = False
+
+    @property
+    def retired_unheld(self) -> bool:
+        """Retired and not held: it cannot be earned any more, so it is not part of the plan's count."""
+        return self.is_retired and self.status not in (Status.DONE, EXPIRED)
 
     @property
     def milestone(self) -> Milestone:
@@ -224,12 +236,60 @@ class TrackProgress:
         return [u for u in self.units if u.group is not None]
 
     @property
+    def level_reached(self) -> CareerLevel | None:
+        """The highest career level reached: every unit of it and of the levels before it done or skipped.
+
+        A unit belongs to the level of its first step; a level with nothing
+        done (all skipped) is passed, not reached.
+        """
+        by_level: dict[int, tuple[CareerLevel, list[Unit]]] = {}
+        for unit in self.units:
+            level = unit.items[0].step.level
+            if level is not None:
+                by_level.setdefault(level.pk, (level, []))[1].append(unit)
+        reached = None
+        for level, units in sorted(by_level.values(), key=lambda pair: (pair[0].order, pair[0].pk)):
+            if any(u.status not in SETTLED for u in units):
+                break
+            if any(u.status == Status.DONE for u in units):
+                reached = level
+        return reached
+
+    @property
+    def has_levels(self) -> bool:
+        """Whether the plan's steps sit under career levels (a plan of one's own has none)."""
+        return any(item.step.level is not None for item in self.items)
+
+    @property
+    def pace(self) -> Pace | None:
+        """Whether what is left fits before the plan's target date (None without one, or once complete)."""
+        target = self.enrollment.target_date
+        if target is None or self.is_complete:
+            return None
+        return Pace(effort_left_weeks=self.effort_left_weeks, weeks_to_target=(target - self.today).days // 7)
+
+    @property
     def to_do(self) -> list[StepState]:
         """Needed steps not yet done or skipped, nor held up by a skipped prerequisite, in ladder order.
 
         What planning spreads dates over and "next up" chooses from.
         """
         return [i for i in self.items if i.is_needed and not i.is_settled and not i.is_blocked]
+
+
+@dataclass(frozen=True)
+class Pace:
+    """The effort left against the time left to a plan's target date, in weeks."""
+
+    effort_left_weeks: int
+    weeks_to_target: int
+
+    @property
+    def state(self) -> str:
+        """on_track: what is left fits; behind: it does not; past: the target date has gone by."""
+        if self.weeks_to_target < 0:
+            return "past"
+        return "on_track" if self.effort_left_weeks <= self.weeks_to_target else "behind"
 
 
 WEEKS_PER_YEAR = 52
@@ -271,7 +331,9 @@ def ladder_units(items: list[StepState]) -> list[Unit]:
     groups: dict[int, list[StepState]] = {}
     for item in items:
         group = item.group
-        if group is None:
+        if group is None and item.retired_unheld:
+            item.role = ALTERNATIVE  # shown, pointing to its successor; counted nowhere
+        elif group is None:
             item.role = REQUIRED
             units.append(_single_unit(item))
         elif group.pk in groups:
@@ -296,13 +358,14 @@ def _settle_group(unit: Unit) -> None:
     needs = unit.group.needs
     members = unit.items
     done = [m for m in members if m.status == Status.DONE]
-    open_members = [m for m in members if m.status != Status.SKIPPED]
+    # A retired option nobody holds cannot be picked any more.
+    open_members = [m for m in members if m.status != Status.SKIPPED and not m.retired_unheld]
     if len(done) >= needs:
         picks, unit.status = done, Status.DONE
     elif len(open_members) < needs:
         picks, unit.status = [], Status.SKIPPED
     else:
-        chosen = done + [m for m in members if m.status in CHOSEN and m.status != Status.DONE]
+        chosen = done + [m for m in members if m.status in CHOSEN and m.status != Status.DONE and not m.retired_unheld]
         taken = {m.index for m in chosen}
         rest = sorted(
             (m for m in open_members if m.index not in taken and not m.is_blocked),
@@ -448,7 +511,7 @@ def prerequisites_by_milestone(steps_by_track: dict[int, list[LadderStep]]) -> d
 def _effective_status(row: MilestoneProgress | None, milestone: Milestone | None, today: date, tz: tzinfo) -> str:
     if row is None:
         return Status.NOT_STARTED
-    if row.status == Status.DONE and milestone is not None and milestone.has_lapsed(row.earned_on, today):
+    if row.status == Status.DONE and row.expires_on is not None and row.expires_on <= today:
         return EXPIRED
     return row.status
 
@@ -479,9 +542,11 @@ def _track_progress(
                 status=status,
                 missing_prerequisites=missing,
                 skipped_prerequisites=[p for p in missing if status_of.get(p.pk) == Status.SKIPPED],
-                expires_on=step.milestone.expires_on(row.earned_on) if row and row.status == Status.DONE else None,
+                expires_on=row.expires_on if row and row.status == Status.DONE else None,
                 index=index,
                 is_blocked=blocked(step.milestone_id),
+                validity=step.milestone.validity(row.expires_on, today) if row and row.status == Status.DONE else None,
+                is_retired=step.milestone.is_retired(today),
             )
         )
     result.units = ladder_units(result.items)

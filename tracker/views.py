@@ -10,34 +10,40 @@ answers with the partial to swap in place instead.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from accounts import onboarding
 from accounts.models import User
 
-from . import activity, planning
+from . import activity, onboarding_views, planning, versions
 from .forms import EarnedOnForm, PlanDatesForm, ProgressDetailsForm, RoleFitQuizForm
 from .models import (
     CareerLevel,
     CareerTrack,
     Category,
     ChoiceGroup,
+    Earning,
     Enrollment,
     EnrollmentStatus,
     LadderStep,
@@ -46,6 +52,7 @@ from .models import (
     Resource,
     Status,
 )
+from .own_plan_forms import CatalogueStepForm, PersonalMilestoneForm, RenamePlanForm
 from .progress import (
     ALTERNATIVE,
     EXPIRED,
@@ -78,6 +85,12 @@ def _user(request: HttpRequest) -> User:
 def _my_enrollment(request: HttpRequest, pk: int) -> Enrollment:
     """The signed-in user's current enrollment ``pk``; anyone else's is a 404."""
     return get_object_or_404(Enrollment.objects.for_user(_user(request)).current().select_related("track"), pk=pk)
+
+
+def catalogue_milestones() -> list[Milestone]:
+    """The published catalogue's milestones, by kind and title: what a plan of one's own may take from it."""
+    milestones = Milestone.objects.on_published_ladders().only("id", "slug", "title", "category")
+    return list(milestones.order_by("category", "title"))
 
 
 def _published_tracks() -> list[CareerTrack]:
@@ -244,17 +257,34 @@ def quiz(request: HttpRequest) -> HttpResponse:
         tracks_map = role_map([f.track for f in sorted(fits, key=lambda f: (f.track.order, f.track.name))])
         tracks_map["you"] = dict(zip(("x", "y"), _map_point(answers.se_skill, answers.ml_knowledge), strict=True))
         context.update(fits=fits, map=tracks_map)
+        # Kept in the session until there is an account to keep it on (sign-up, sign-in or an enrolment).
+        ranking = [{"track": f.track.slug, "name": f.track.name, "score": f.score, "reasons": f.reasons} for f in fits]
+        onboarding.remember_quiz(request, asdict(answers), ranking)
     return render(request, "tracker/quiz.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enroll(request: HttpRequest, slug: str) -> HttpResponse:
-    """Follow a track (idempotent) and go to its plan."""
+    """Follow a track: the POST enrols (idempotent); a GET asks first. Signed out, either leads to sign-up.
+
+    Sign-up (or "Sign in instead") carries ``next`` back to this page's GET,
+    through the address's confirmation too (``accounts.onboarding``), which
+    asks once more before anything is written. A first plan for the track
+    opens "What do you already have?"; any other goes to the plan.
+    """
     track = get_object_or_404(CareerTrack.objects.published(), slug=slug)
     if not request.user.is_authenticated:
-        return redirect_to_login(track.get_absolute_url())
-    enrollment, _ = Enrollment.objects.enroll(_user(request), track)
+        here = reverse("tracker:enroll", args=[track.slug])
+        return redirect(f"{reverse('account_signup')}?{urlencode({'next': here})}")
+    user = _user(request)
+    if request.method == "GET":
+        current = Enrollment.objects.for_user(user).current().filter(track=track).first()
+        return redirect("tracker:plan", pk=current.pk) if current else onboarding_views.start(request, track)
+    onboarding.keep_quiz(request, user)  # a quiz taken just before enrolling stays with the account
+    enrollment, created = Enrollment.objects.enroll(user, track)
     messages.success(request, f"You are following {track.name}.")
+    if created and onboarding_views.is_first_plan(user, track):
+        return redirect("tracker:already-have", pk=enrollment.pk)
     return redirect("tracker:plan", pk=enrollment.pk)
 
 
@@ -282,11 +312,45 @@ def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
+# Stands for the request's CSRF token in a cached dashboard: the forms' tokens differ per browser.
+DASHBOARD_CSRF_PLACEHOLDER = "csrf-token-placeholder-6f1d0c"
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Every current plan with its progress, next steps and dates; the streak, heat-map and chart (``Dashboard``)."""
-    return _dashboard_page(request)
+    """Every current plan with its progress, next steps and dates; the streak, heat-map and chart (``Dashboard``).
+
+    The page's main region is cached per person under the stamps the API's
+    dashboard is cached under (tracker.versions), so any change to their plans
+    or the catalogue, a new local day or a new name shows at once; rendering it
+    (the heat-map above all) was most of the page's time. Only the layout
+    around it (the inbox count, messages) and the CSRF token are filled in per
+    request: the token goes into the cached HTML in place of a placeholder.
+    """
+    user = _user(request)
+    today = timezone.localdate(timezone.now(), user.tzinfo)
+
+    def compute() -> str:
+        board = Dashboard(user, today)
+        context = {
+            "user": user,
+            "plans": board.plans,
+            "streak": board.streak,
+            "heatmap": board.heatmap,
+            "chart": board.chart,
+            "chart_total": board.chart_total,
+            "today": board.today,
+            "left": board.left,
+            "csrf_token": DASHBOARD_CSRF_PLACEHOLDER,
+        }
+        return render_to_string("tracker/includes/dashboard_main.html", context)
+
+    depends_on = f"{today.isoformat()}:{user.timezone}:{user.name}"
+    main = versions.cached("dashboard-page", compute, key=str(user.pk), user_id=user.pk, depends_on=depends_on)
+    # The placeholder and the token are both plain ASCII letters, digits and dashes: nothing to escape.
+    main = mark_safe(main.replace(DASHBOARD_CSRF_PLACEHOLDER, get_token(request)))
+    return render(request, "tracker/dashboard.html", {"main": main})
 
 
 # --------------------------------------------------------------------------
@@ -315,6 +379,14 @@ class Panel:
     # The status button to focus once swapped in: after "I already have this" its form is gone, so focus
     # moves to the pressed "Done" rather than being lost.
     focus: str = ""
+    # A personal milestone's edit form (title, kind, effort, what it needs first); None for any other.
+    edit_form: PersonalMilestoneForm | None = None
+    # "I renewed it" (a certification in its renewal window or expired), and its earnings, oldest first.
+    renew_form: EarnedOnForm | None = None
+    earnings: list[Earning] = field(default_factory=list)
+    # Folded away behind the page's "show done or skipped" filter: set on a full page for a
+    # settled milestone, never on one swapped in after a change, which stays in view.
+    collapse: bool = False
 
     @property
     def status_label(self) -> str:
@@ -405,6 +477,7 @@ def _panel(
     status_error: str = "",
     *,
     earned_form: EarnedOnForm | None = None,
+    renew_form: EarnedOnForm | None = None,
     unit: Unit | None = None,
 ) -> Panel:
     instance = item.progress or MilestoneProgress(user=user, milestone=item.milestone)
@@ -416,6 +489,7 @@ def _panel(
         earned_form=earned_form or EarnedOnForm(prefix=f"{prefix}-earned", today=today),
         status_error=status_error,
         unit=unit,
+        renew_form=renew_form or EarnedOnForm(prefix=f"{prefix}-renew", today=today, label="Date renewed"),
     )
 
 
@@ -427,19 +501,42 @@ def _blocks(progress: TrackProgress, user: User, panels: dict[int, Panel]) -> li
         for item in unit.items:
             panel = panels.get(item.milestone.pk) or _panel(item, user)
             panel.unit = unit
+            if item.milestone.is_personal and panel.edit_form is None:
+                panel.edit_form = edit_form(progress, item.milestone)
             shown.append(panel)
         blocks.append(Block(unit=unit, panels=shown))
     return blocks
 
 
-def _error_summary(panels: list[Panel], plan_form: PlanDatesForm | None = None) -> list[tuple[str, str]]:
-    """(message, id of the field or message to jump to) for every error on the page, for the summary at the top."""
+def _attach_earnings(user: User, panels: Sequence[Panel]) -> None:
+    """Each certification panel's history of earnings (``Panel.earnings``), in one query for the page."""
+    expiring = {p.item.milestone.pk: p for p in panels if p.item.validity is not None}
+    if not expiring:
+        return
+    for earning in Earning.objects.filter(user=user, milestone_id__in=expiring).order_by("earned_on", "id"):
+        expiring[earning.milestone_id].earnings.append(earning)
+
+
+def edit_form(progress: TrackProgress, milestone: Milestone, data: Any = None) -> PersonalMilestoneForm:
+    """The edit form of ``milestone``, a personal milestone of the plan ``progress`` reads."""
+    return PersonalMilestoneForm(data, items=progress.items, milestone=milestone, prefix=f"e{milestone.pk}")
+
+
+def _error_summary(
+    panels: list[Panel], plan_form: PlanDatesForm | None = None, forms_by_name: Sequence[tuple[str, forms.Form]] = ()
+) -> list[tuple[str, str]]:
+    """(message, id of the field or message to jump to) for every error on the page, for the summary at the top.
+
+    ``forms_by_name`` are the page's other forms, each with the name its errors are prefixed by.
+    """
     found: list[tuple[str, str]] = []
     for panel in panels:
         title, slug = panel.item.milestone.title, panel.item.milestone.slug
         if panel.status_error:
             found.append((f"{title}: {panel.status_error}", f"m-{slug}-status-error"))
-        for form in (panel.earned_form, panel.form):
+        panel_forms: list[forms.BaseForm] = [panel.earned_form, panel.form]
+        panel_forms += [f for f in (panel.renew_form, panel.edit_form) if f is not None]
+        for form in panel_forms:
             for name, errors in form.errors.items():
                 where = form[name].auto_id if name in form.fields else f"m-{slug}"
                 label = f", {form[name].label.lower()}" if name in form.fields else ""
@@ -452,6 +549,13 @@ def _error_summary(panels: list[Panel], plan_form: PlanDatesForm | None = None) 
                     plan_form[name].auto_id if name in plan_form.fields else "planning",
                 )
             )
+    for heading, form in forms_by_name:
+        for name, errors in form.errors.items():
+            where = form[name].auto_id if name in form.fields else "add-to-plan"
+            label = str(form[name].label) if name in form.fields else ""
+            # "Add a milestone of your own, title: ..."; on a page with one form, "Title: ...".
+            about = f"{heading}, {label.lower()}" if heading and label else heading or label
+            found.append((f"{about}: {' '.join(map(str, errors))}", where))
     return found
 
 
@@ -462,16 +566,38 @@ def _plan_context(
     progress = track_progress(enrollment)
     blocks = _blocks(progress, user, panels or {})
     flat = [panel for block in blocks for panel in block.panels]
+    _attach_earnings(user, flat)
+    settled = [p for b in blocks if b.group is None for p in b.panels if p.item.is_settled and not p.status_error]
+    for panel in settled:
+        panel.collapse = True
     plan_form = extra.pop("plan_form", None)
     if plan_form is None:
         plan_form = PlanDatesForm(initial={"target_date": enrollment.target_date})
+    if enrollment.is_own:
+        plan_form.fields["target_date"].label = "Reach the end of this plan by"
+    # What a person adds to the plan: a milestone of their own and, to a plan of their own, the catalogue's.
+    personal_form = extra.pop("personal_form", None) or PersonalMilestoneForm(items=progress.items, prefix="new")
+    catalogue_form = extra.pop("catalogue_form", None)
+    rename_form = extra.pop("rename_form", None)
+    if enrollment.is_own:
+        catalogue_form = catalogue_form or CatalogueStepForm(
+            items=progress.items, catalogue=catalogue_milestones(), prefix="add"
+        )
+        rename_form = rename_form or RenamePlanForm(initial={"title": enrollment.track.name}, prefix="rename")
+    adding = [("Add a milestone of your own", personal_form)]
+    if catalogue_form is not None and rename_form is not None:
+        adding += [("Add from the catalogue", catalogue_form), ("Rename the plan", rename_form)]
     return {
         "enrollment": enrollment,
         "progress": progress,
         "blocks": blocks,
         "panels": flat,
         "plan_form": plan_form,
-        "error_summary": _error_summary(flat, plan_form),
+        "settled_count": len(settled),
+        "personal_form": personal_form,
+        "catalogue_form": catalogue_form,
+        "rename_form": rename_form,
+        "error_summary": _error_summary(flat, plan_form, adding),
         "share_url": request.build_absolute_uri(reverse("tracker:shared", args=[enrollment.share_token]))
         if enrollment.share_token
         else "",
@@ -488,8 +614,12 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tracker/plan.html", _plan_context(request, enrollment))
 
 
-def _step(enrollment: Enrollment, slug: str) -> LadderStep:
-    return get_object_or_404(LadderStep.objects.ladder(), track=enrollment.track, milestone__slug=slug)
+def _milestone(enrollment: Enrollment, slug: str) -> Milestone:
+    """The plan's milestone ``slug`` (on its track's ladder or added by its owner); anything else is a 404."""
+    try:
+        return enrollment.milestone_in_plan(slug)
+    except Milestone.DoesNotExist:
+        raise Http404("No such milestone in this plan.") from None
 
 
 def _panel_response(
@@ -499,6 +629,7 @@ def _panel_response(
     *,
     form: ProgressDetailsForm | None = None,
     earned_form: EarnedOnForm | None = None,
+    renew_form: EarnedOnForm | None = None,
     status_error: str = "",
     focus: str = "",
 ) -> HttpResponse:
@@ -509,7 +640,7 @@ def _panel_response(
     left, the error summary, the other options of its choice group and the
     milestones that need it first (locked or unlocked now).
     """
-    failed = bool(status_error) or any(f is not None and f.errors for f in (form, earned_form))
+    failed = bool(status_error) or any(f is not None and f.errors for f in (form, earned_form, renew_form))
     if not request.htmx and not failed:
         return redirect(f"{reverse('tracker:plan', args=[enrollment.pk])}#m-{milestone.slug}")
     user = _user(request)
@@ -517,8 +648,11 @@ def _panel_response(
     units = {i.milestone.pk: u for u in progress.units for i in u.items}
     item = next(i for i in progress.items if i.milestone.pk == milestone.pk)
     unit = units[milestone.pk]
-    panel = _panel(item, user, form=form, status_error=status_error, earned_form=earned_form, unit=unit)
+    panel = _panel(
+        item, user, form=form, status_error=status_error, earned_form=earned_form, renew_form=renew_form, unit=unit
+    )
     panel.focus = focus
+    _attach_earnings(user, [panel])
     if not request.htmx:
         context = _plan_context(request, enrollment, panels={milestone.pk: panel})
         return render(request, "tracker/plan.html", context, status=400)
@@ -565,16 +699,16 @@ def milestone_status(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespon
     beside the field, and nothing is saved.
     """
     enrollment = _my_enrollment(request, pk)
-    step = _step(enrollment, slug)
+    milestone = _milestone(enrollment, slug)
     user = _user(request)
-    prefix = f"m{step.milestone.pk}-earned"
+    prefix = f"m{milestone.pk}-earned"
     earned_form = EarnedOnForm(request.POST, prefix=prefix) if f"{prefix}-earned_on" in request.POST else None
     error = ""
     if earned_form is None or earned_form.is_valid():
         details = earned_form.cleaned_data if earned_form is not None else {}
         try:
             MilestoneProgress.objects.update_state(
-                user, step.milestone, status=request.POST.get("status", ""), track=enrollment.track, **details
+                user, milestone, status=request.POST.get("status", ""), track=enrollment.track, **details
             )
         except ValidationError as exc:  # PrerequisitesMissing and DependantsDone are two
             if earned_form is None or not _domain_errors_onto(earned_form, exc):
@@ -582,13 +716,13 @@ def milestone_status(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespon
     if request.POST.get("back") == "dashboard":
         # From the dashboard's "next up": back to it (htmx swaps its main region in place).
         if error:
-            messages.error(request, f"{step.milestone.title}: {error}")
+            messages.error(request, f"{milestone.title}: {error}")
         return redirect("tracker:dashboard")
     saved_with_date = earned_form is not None and not earned_form.errors and not error
     return _panel_response(
         request,
         enrollment,
-        step.milestone,
+        milestone,
         status_error=error,
         earned_form=earned_form,
         focus=Status.DONE if saved_with_date else "",
@@ -604,25 +738,52 @@ def milestone_details(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespo
     date planned (a date the person types becomes theirs).
     """
     enrollment = _my_enrollment(request, pk)
-    step = _step(enrollment, slug)
+    milestone = _milestone(enrollment, slug)
     user = _user(request)
-    instance = MilestoneProgress.objects.filter(user=user, milestone=step.milestone).first() or MilestoneProgress(
-        user=user, milestone=step.milestone
+    instance = MilestoneProgress.objects.filter(user=user, milestone=milestone).first() or MilestoneProgress(
+        user=user, milestone=milestone
     )
-    form = ProgressDetailsForm(request.POST, instance=instance, prefix=f"m{step.milestone.pk}", today=_today(user))
+    form = ProgressDetailsForm(request.POST, instance=instance, prefix=f"m{milestone.pk}", today=_today(user))
     if form.is_valid():
         try:
             MilestoneProgress.objects.update_state(
-                user, step.milestone, **{name: form.cleaned_data[name] for name in form.changed_data}
+                user, milestone, **{name: form.cleaned_data[name] for name in form.changed_data}
             )
         except ValidationError as exc:  # a date earned in the future
             if not _domain_errors_onto(form, exc):
                 raise
         else:
             if not request.htmx:
-                messages.success(request, f"Saved “{step.milestone.title}”.")
-            return _panel_response(request, enrollment, step.milestone)
-    return _panel_response(request, enrollment, step.milestone, form=form)
+                messages.success(request, f"Saved “{milestone.title}”.")
+            return _panel_response(request, enrollment, milestone)
+    return _panel_response(request, enrollment, milestone, form=form)
+
+
+@login_required
+@require_POST
+def milestone_renew(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
+    """Record the renewal of a certification (``update_state(renew=True)``): a new earning, kept in its history.
+
+    A renewal before its window opens, of a retired exam, or dated before the
+    last earning is refused with the reason beside the form.
+    """
+    enrollment = _my_enrollment(request, pk)
+    milestone = _milestone(enrollment, slug)
+    user = _user(request)
+    form = EarnedOnForm(request.POST, prefix=f"m{milestone.pk}-renew", today=_today(user), label="Date renewed")
+    error = ""
+    if form.is_valid():
+        try:
+            MilestoneProgress.objects.update_state(
+                user, milestone, renew=True, track=enrollment.track, earned_on=form.cleaned_data["earned_on"]
+            )
+        except ValidationError as exc:
+            if not _domain_errors_onto(form, exc):
+                error = " ".join(exc.message_dict.get("status", exc.messages))
+        else:
+            if not request.htmx:
+                messages.success(request, f"Renewed “{milestone.title}”.")
+    return _panel_response(request, enrollment, milestone, status_error=error, renew_form=form if form.errors else None)
 
 
 @login_required
@@ -658,8 +819,14 @@ FOLLOWING: dict[str, str] = {
 @login_required
 @require_POST
 def following(request: HttpRequest, pk: int) -> HttpResponse:
-    """Pause, resume or leave a plan (``Enrollment.change_status``); leaving keeps its history and progress."""
-    enrollment = _my_enrollment(request, pk)
+    """Pause, resume or leave a plan (``Enrollment.change_status``); leaving keeps its history and progress.
+
+    A plan of one's own that was left can be taken up again here (a track's
+    plan comes back by following the track again).
+    """
+    enrollment = get_object_or_404(Enrollment.objects.for_user(_user(request)).select_related("track"), pk=pk)
+    if enrollment.status == EnrollmentStatus.ARCHIVED and not enrollment.is_own:
+        raise Http404("A plan you left comes back by following its track again.")
     status = request.POST.get("status", "")
     if status not in FOLLOWING:
         messages.error(request, "Choose to pause, resume or leave the plan.")

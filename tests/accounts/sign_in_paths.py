@@ -34,7 +34,7 @@ def web(email, password, address=HOME, forwarded_for=None):
     body = response.content.decode()
     if "Too many failed login attempts" in body:
         return REFUSED
-    assert "password you specified are not correct" in body, body
+    assert "email address and password do not match an account" in body, body
     return WRONG
 
 

@@ -48,6 +48,8 @@ from ..factories import (
 )
 
 LOCAL_APPS = {"accounts", "tracker", "api", "nudges"}
+# Apps added after 0.1, built on the ones above: unapplied in the 0.1 layout.
+LATER_APPS = ("credentials", "calendars")
 
 # The last migrations of release 0.1; api and nudges did not exist yet.
 OLD_LEAVES = [("accounts", "0002_nudge_schedule_fields"), ("tracker", "0005_nudge_schedule")]
@@ -128,7 +130,9 @@ class Migrator:
 
     def old_nodes(self):
         """The 0.1 layout: every other app at its latest migration, ours at 0.1's."""
-        return [node for node in self.graph.leaf_nodes() if node[0] not in LOCAL_APPS] + OLD_LEAVES
+        return [
+            node for node in self.graph.leaf_nodes() if node[0] not in LOCAL_APPS and node[0] not in LATER_APPS
+        ] + OLD_LEAVES
 
     def old_state(self):
         return self.executor.loader.project_state(self.old_nodes())
@@ -146,7 +150,8 @@ class Migrator:
 
     def to_0_1(self):
         """Unapply api and nudges entirely and step back to 0.1; returns that layout's models."""
-        self._migrate([*self.old_nodes(), ("api", None), ("nudges", None)])
+        later = [(app, None) for app in LATER_APPS if app in {node[0] for node in self.graph.leaf_nodes()}]
+        self._migrate([*self.old_nodes(), *later, ("api", None), ("nudges", None)])
         state = self.old_state()
         assert_the_database_is_in_the_0_1_layout(state)
         return state.apps

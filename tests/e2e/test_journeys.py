@@ -51,21 +51,21 @@ def test_1_sign_up_confirm_the_email_from_the_outbox_and_log_in(page, seeded_liv
     page.locator("#id_email").fill("newcomer@example.com")
     page.locator("#id_password1").fill("a long passphrase 42")
     page.locator("#id_password2").fill("a long passphrase 42")
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
     page.goto(link)
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Confirm my address").click()
     expect(page.get_by_role("heading", name=re.compile("Hello, newcomer"))).to_be_visible()
 
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    page.get_by_role("link", name="Sign in").click()
     page.locator("#id_login").fill("newcomer@example.com")
     page.locator("#id_password").fill("a long passphrase 42")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", name=re.compile("Hello, newcomer"))).to_be_visible()
 
@@ -85,6 +85,8 @@ def test_2_take_the_role_fit_quiz_and_enrol_in_the_top_track(new_context, login_
     expect(top.get_by_role("heading")).to_contain_text("MLOps Engineer")
     expect(top).to_contain_text("It delivers what you enjoy producing")
     top.get_by_role("button", name=re.compile("^Enroll in")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What do you already have?")
+    page.get_by_role("link", name="Start from zero").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My plan: ML DevOps / MLOps Engineer")
     assert Enrollment.objects.get(user=owner).track.slug == "mlops-engineer"
 
@@ -152,7 +154,7 @@ def test_4_a_shared_link_shows_progress_to_a_logged_out_visitor_but_not_the_emai
     expect(visitor.get_by_role("heading", level=1)).to_contain_text("Data Scientist")
     expect(visitor.get_by_test_id("percent")).to_have_text(f"{track_progress(plan).percent}%")
     assert owner.email not in visitor.content()
-    expect(visitor.get_by_role("link", name="Log in")).to_be_visible()
+    expect(visitor.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def test_5_a_content_editor_renames_a_milestone_in_the_admin_and_the_track_page_shows_it(

@@ -39,7 +39,7 @@ def test_a_staff_member_sets_up_an_authenticator_app_signs_out_and_signs_in_with
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(staff.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
     browser.visit("/settings/")
@@ -80,8 +80,8 @@ def test_a_staff_member_sets_up_an_authenticator_app_signs_out_and_signs_in_with
     page.reload()
     assert axe_violations(page) == []
 
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(staff.email)
     page.locator("#id_password").fill(PASSWORD)

@@ -142,5 +142,5 @@ def test_web_sign_in_works_while_redis_is_down(client, owner, password, private_
         right = client.post("/accounts/login/", {"login": owner.email, "password": password})
 
     assert wrong.status_code == 200
-    assert "password you specified are not correct" in wrong.content.decode()
+    assert "email address and password do not match an account" in wrong.content.decode()
     assert (right.status_code, right["Location"]) == (302, "/dashboard/")

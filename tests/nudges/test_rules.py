@@ -125,14 +125,22 @@ def test_a_date_not_yet_passed_is_not_overdue(learner, plan):
 # --- renewal --------------------------------------------------------------------------
 
 
-def test_it_reminds_to_renew_a_certification_within_sixty_days_of_its_end(learner, plan):
+def test_it_says_when_renewal_opens_when_it_is_closing_and_when_it_expired(learner, plan):
     set_done(learner, plan.python, at(2025, 1, 5, 10))
     set_done(learner, plan.sql, at(2025, 1, 6, 10))
-    set_done(learner, plan.cert, at(2025, 5, 1, 10))  # valid until 1 May 2026
-    due = rules.renewal(state_at(learner, at(2026, 3, 10, 10)), at(2026, 3, 10, 10))
-    assert due is not None
-    assert due.title == "Renew Cloud ML certification before 01 May 2026"
-    assert rules.renewal(state_at(learner, at(2026, 2, 1, 10)), at(2026, 2, 1, 10)) is None
+    set_done(learner, plan.cert, at(2025, 5, 1, 10))  # valid until 1 May 2026; renewal opens 90 days before
+    assert rules.renewal(state_at(learner, at(2026, 1, 30, 10)), at(2026, 1, 30, 10)) is None
+    opening = rules.renewal(state_at(learner, at(2026, 1, 31, 10)), at(2026, 1, 31, 10))
+    assert opening.title == "You can renew Cloud ML certification now"
+    assert opening.body == "Its renewal window is open: it stays valid until 1 May 2026."
+    assert opening.period.endswith(":2026-05-01:open")
+    assert opening.url == f"/plans/{plan.enrollment.pk}/#m-{plan.cert.slug}"
+    closing = rules.renewal(state_at(learner, at(2026, 4, 20, 10)), at(2026, 4, 20, 10))
+    assert closing.title == "11 days left to renew Cloud ML certification"
+    expired = rules.renewal(state_at(learner, at(2026, 5, 2, 10)), at(2026, 5, 2, 10))
+    assert expired.title == "Cloud ML certification has expired"
+    # An expiry long past is on the plan page, not news.
+    assert rules.renewal(state_at(learner, at(2026, 7, 1, 10)), at(2026, 7, 1, 10)) is None
 
 
 # --- digest, across zones and daylight-saving changes ---------------------------------

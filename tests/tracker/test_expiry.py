@@ -47,6 +47,7 @@ def certified(request):
         status=Status.DONE,
         completed_at=local(completed, zone),
         earned_on=completed.date(),  # the day on the person's calendar, as marking it done records it
+        expires_on=cert.expires_on(completed.date()),  # and the expiry it keeps
         earned_in=track,
     )
     return person, plan, cert, local(day_before, zone), local(expiry_day, zone)

@@ -183,3 +183,49 @@ def test_done_again_on_a_valid_certification_changes_nothing(owner, two_tracks):
     again = MilestoneProgress.objects.set_status(owner, two_tracks["aws"], Status.DONE)
     assert again.completed_at == first.completed_at
     assert ProgressEvent.objects.filter(user=owner, milestone=two_tracks["aws"]).count() == 1
+
+
+# --- where a plan stands: the level reached and the pace --------------------------------
+
+
+@pytest.mark.django_db
+def test_the_level_reached_is_the_last_level_with_every_unit_settled_and_one_done(owner):
+    from datetime import date
+
+    from tests.factories import CareerLevelFactory, CareerTrackFactory, LadderStepFactory, MilestoneFactory
+    from tracker.models import Enrollment, MilestoneProgress, Status
+    from tracker.progress import track_progress
+
+    track = CareerTrackFactory()
+    junior = CareerLevelFactory(track=track, title="Junior", order=1)
+    senior = CareerLevelFactory(track=track, title="Senior", order=2)
+    a, b, c = (MilestoneFactory() for _ in range(3))
+    LadderStepFactory(track=track, milestone=a, level=junior, order=1)
+    LadderStepFactory(track=track, milestone=b, level=junior, order=2)
+    LadderStepFactory(track=track, milestone=c, level=senior, order=3)
+    plan, _ = Enrollment.objects.enroll(owner, track, target_date=date(2030, 1, 1))
+    assert track_progress(plan).level_reached is None
+    MilestoneProgress.objects.set_status(owner, a, Status.DONE)
+    assert track_progress(plan).level_reached is None  # b is still to do
+    MilestoneProgress.objects.set_status(owner, b, Status.SKIPPED)
+    assert track_progress(plan).level_reached == junior
+    MilestoneProgress.objects.set_status(owner, c, Status.DONE)
+    progress = track_progress(plan)
+    assert progress.level_reached == senior
+    assert progress.pace is None  # complete: nothing left to pace
+
+
+@pytest.mark.django_db
+def test_the_pace_compares_the_effort_left_with_the_weeks_to_the_target(owner):
+    from datetime import date
+
+    from tests.factories import CareerTrackFactory, LadderStepFactory, MilestoneFactory
+    from tracker.models import Enrollment
+    from tracker.progress import track_progress
+
+    track = CareerTrackFactory()
+    LadderStepFactory(track=track, milestone=MilestoneFactory(effort_weeks=10), order=1)
+    plan, _ = Enrollment.objects.enroll(owner, track, target_date=date(2026, 3, 1))
+    assert track_progress(plan, today=date(2025, 12, 1)).pace.state == "on_track"  # 12 weeks for 10
+    assert track_progress(plan, today=date(2026, 1, 1)).pace.state == "behind"  # 8 weeks for 10
+    assert track_progress(plan, today=date(2026, 3, 9)).pace.state == "past"

@@ -37,12 +37,12 @@ def test_tracks_on_the_same_point_of_the_map_do_not_hide_each_other(client, seed
     assert len(set(centres)) == len(centres)
 
 
-def test_the_track_page_offers_enroll_and_anonymous_visitors_are_sent_to_log_in(client, seeded):
+def test_the_track_page_offers_enroll_and_anonymous_visitors_are_sent_to_sign_up(client, seeded):
     body = client.get("/tracks/data-engineer/").content.decode()
     assert 'action="/tracks/data-engineer/enroll/"' in body
     response = client.post("/tracks/data-engineer/enroll/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/tracks/data-engineer/")
+    assert response["Location"] == "/accounts/signup/?next=%2Ftracks%2Fdata-engineer%2Fenroll%2F"
 
 
 def test_enrolling_twice_keeps_one_plan_and_the_track_page_links_to_it(client, seeded, owner):
@@ -50,7 +50,9 @@ def test_enrolling_twice_keeps_one_plan_and_the_track_page_links_to_it(client, s
     first = client.post("/tracks/data-engineer/enroll/")
     second = client.post("/tracks/data-engineer/enroll/")
     plan = Enrollment.objects.get(user=owner)
-    assert first["Location"] == second["Location"] == f"/plans/{plan.pk}/"
+    # The first time opens "What do you already have?" (tests/tracker/test_onboarding.py).
+    assert first["Location"] == f"/plans/{plan.pk}/already-have/"
+    assert second["Location"] == f"/plans/{plan.pk}/"
     assert f'href="/plans/{plan.pk}/"' in client.get("/tracks/data-engineer/").content.decode()
 
 

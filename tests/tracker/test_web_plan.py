@@ -128,13 +128,18 @@ def _finish_prerequisites(owner, milestone):
 
 def test_an_expired_certification_shows_as_expired_with_its_renewal_date(signed_in, plan, owner):
     """Validity counts from the date earned: earned in January 2020, it has lapsed, and the panel says when."""
-    cert = Milestone.objects.get(slug="aws-certified-ml")
+    cert = Milestone.objects.get(slug="google-professional-ml-engineer")
     earned = datetime(2020, 1, 15, tzinfo=UTC)
     MilestoneProgress.objects.create(
-        user=owner, milestone=cert, status=Status.DONE, completed_at=earned, earned_on=earned.date()
+        user=owner,
+        milestone=cert,
+        status=Status.DONE,
+        completed_at=earned,
+        earned_on=earned.date(),
+        expires_on=cert.expires_on(earned.date()),
     )
     body = signed_in.get(f"/plans/{plan.pk}/").content.decode()
-    panel = body[body.index('id="m-aws-certified-ml"') :][:3000]
+    panel = body[body.index('id="m-google-professional-ml-engineer"') :][:3000]
     expires = cert.expires_on(earned.date())
     assert 'data-testid="status">Expired' in panel
     assert f"Expired on {expires.day} {expires:%b %Y}" in panel
@@ -143,21 +148,44 @@ def test_an_expired_certification_shows_as_expired_with_its_renewal_date(signed_
 
 def test_an_expired_certification_is_renewed_through_in_progress_then_done(signed_in, plan, owner):
     """Its prerequisites done (skipping them would not do), "Done" on a lapsed certification renews it."""
-    cert = Milestone.objects.get(slug="aws-certified-ml")
+    cert = Milestone.objects.get(slug="google-professional-ml-engineer")
     MilestoneProgress.objects.create(
         user=owner,
         milestone=cert,
         status=Status.DONE,
         completed_at=datetime(2020, 1, 15, tzinfo=UTC),
         earned_on=date(2020, 1, 15),
+        expires_on=cert.expires_on(date(2020, 1, 15)),
     )
     _finish_prerequisites(owner, cert)
-    signed_in.post(status_url(plan, "aws-certified-ml"), {"status": "in_progress"})
-    signed_in.post(status_url(plan, "aws-certified-ml"), {"status": "done"})
+    signed_in.post(status_url(plan, "google-professional-ml-engineer"), {"status": "in_progress"})
+    signed_in.post(status_url(plan, "google-professional-ml-engineer"), {"status": "done"})
     body = signed_in.get(f"/plans/{plan.pk}/").content.decode()
-    panel = body[body.index('id="m-aws-certified-ml"') :][:3000]
+    panel = body[body.index('id="m-google-professional-ml-engineer"') :][:3000]
     assert 'data-testid="status">Done' in panel
     assert "Valid until" in panel
+
+
+def test_a_retired_certification_points_to_its_successor_on_the_plan_page(signed_in, plan, owner):
+    """The AWS ML Specialty, retired on 31 March 2026: not counted for a newcomer, kept by a holder."""
+    page = signed_in.get(f"/plans/{plan.pk}/").content.decode()
+    panel = page[page.index('id="m-aws-certified-ml"') :][:3000]
+    assert "Retired on 31 Mar 2026: no longer on offer, so it is not counted in this plan." in panel
+    assert 'href="#m-aws-certified-ml-engineer-associate"' in panel
+    # Where its facts come from, and when they were checked.
+    assert 'href="https://aws.amazon.com/certification/certified-machine-learning-specialty/"' in panel
+    assert "checked 28 Nov 2026" in panel
+    _finish_prerequisites(owner, Milestone.objects.get(slug="aws-certified-ml"))
+    refused = signed_in.post(status_url(plan, "aws-certified-ml"), {"status": "done"}, follow=True)
+    assert "was retired on 31 March 2026" in refused.content.decode()
+    MilestoneProgress.objects.update_state(
+        owner, Milestone.objects.get(slug="aws-certified-ml"), status=Status.DONE, earned_on=date(2025, 6, 1)
+    )
+    page = signed_in.get(f"/plans/{plan.pk}/").content.decode()
+    panel = page[page.index('id="m-aws-certified-ml"') :][:3000]
+    assert "Retired on 31 Mar 2026: yours counts until it expires" in panel
+    assert "Valid until 1 Jun 2028" in panel
+    assert "I renewed it" not in panel
 
 
 def test_plan_my_dates_sets_the_track_target_and_spreads_dates_over_what_is_needed(signed_in, plan, owner):

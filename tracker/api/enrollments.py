@@ -1,10 +1,11 @@
-"""Enrollments: follow a track, change its target or pause it, archive it, plan its dates."""
+"""Enrollments: follow a track or start a plan of one's own, rename, retarget, pause or archive it, plan its dates."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -16,7 +17,13 @@ from api.errors import Conflict
 from tracker.models import Enrollment, EnrollmentStatus, Milestone
 from tracker.planning import plan_dates
 
-from .serializers.enrollments import EnrollmentSerializer, EnrollmentUpdateSerializer, PlanSerializer, planned
+from .serializers.enrollments import (
+    EnrollmentSerializer,
+    EnrollmentUpdateSerializer,
+    OwnPlanCreateSerializer,
+    PlanSerializer,
+    planned,
+)
 
 
 class EnrollmentFilter(django_filters.FilterSet):
@@ -62,22 +69,44 @@ class EnrollmentList(UserEnrollments, generics.ListCreateAPIView[Enrollment]):
         return Response(EnrollmentSerializer(enrollment).data, status=code)
 
 
+class OwnPlanCreate(generics.GenericAPIView[Enrollment]):
+    """Start a plan of one's own: empty, or with a published track's milestones to reorder and prune."""
+
+    serializer_class = OwnPlanCreateSerializer
+
+    @extend_schema(request=OwnPlanCreateSerializer, responses={201: EnrollmentSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        create = OwnPlanCreateSerializer(data=request.data)
+        create.is_valid(raise_exception=True)
+        # A blank title (400 required) reaches the exception handler.
+        enrollment = Enrollment.objects.start_own(request.user, **create.validated_data)  # type: ignore[arg-type]
+        return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)
+
+
 class EnrollmentDetail(UserEnrollments, generics.RetrieveUpdateDestroyAPIView[Enrollment]):
-    """One enrollment. PATCH changes status (active, paused, completed) or target date; DELETE archives."""
+    """One enrollment. PATCH changes status, target date or an own plan's title; DELETE archives."""
 
     serializer_class = EnrollmentUpdateSerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def perform_update(self, serializer: BaseSerializer[Enrollment]) -> None:
-        if serializer.instance is not None and serializer.instance.status == EnrollmentStatus.ARCHIVED:
+        enrollment = serializer.instance
+        assert enrollment is not None
+        if enrollment.status == EnrollmentStatus.ARCHIVED and not enrollment.is_own:
             # Archived enrollments are history; reviving one could make a second
-            # live plan for the track. The way back is enrolling again.
+            # live plan for the track. The way back is enrolling again. A plan
+            # of one's own has no track to enrol in: it comes back itself
+            # (``Enrollment.change_status``).
             raise Conflict("An archived enrollment cannot change; enrol in the track again.", code="archived")
+        title = serializer.validated_data.pop("title", None)
         # The status goes through the model, which keeps completed_at right.
         new_status = serializer.validated_data.pop("status", None)
-        enrollment = serializer.save()
-        if new_status is not None:
-            enrollment.change_status(new_status)
+        with transaction.atomic():
+            if title is not None:
+                enrollment.rename(title)  # 400 not_own for a catalogue plan, before anything changes
+            enrollment = serializer.save()
+            if new_status is not None:
+                enrollment.change_status(new_status)
 
     def perform_destroy(self, instance: Enrollment) -> None:
         # Archiving keeps the enrollment and the user's progress history.

@@ -35,6 +35,7 @@ from api.pagination import PagePagination
 from tracker.models import (
     CareerTrack,
     Category,
+    Earning,
     Enrollment,
     LadderStep,
     Milestone,
@@ -42,19 +43,21 @@ from tracker.models import (
     Status,
 )
 
-from .serializers.progress import ProgressSerializer, ProgressUpdateSerializer
+from .serializers.progress import EarningSerializer, ProgressSerializer, ProgressUpdateSerializer, RenewalSerializer
 
 
 def progress_states(user: User) -> QuerySet[Milestone]:
     """The milestones a person may see, each annotated with ``user``'s row (``my_*``; None when no row), in one join."""
     return (
         Milestone.objects.visible_to(user)
+        .select_related("successor")
         .annotate(mine=FilteredRelation("progress", condition=Q(progress__user=user)))
         .annotate(
             my_status=F("mine__status"),
             my_started_at=F("mine__started_at"),
             my_completed_at=F("mine__completed_at"),
             my_earned_on=F("mine__earned_on"),
+            my_expires_on=F("mine__expires_on"),
             my_target_date=F("mine__target_date"),
             my_evidence_url=F("mine__evidence_url"),
             my_notes=F("mine__notes"),
@@ -208,10 +211,7 @@ class ProgressDetail(generics.GenericAPIView[Milestone]):
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A plain lookup (404 for a milestone no one may see): the user's state
         # is read from the row the update leaves, not from a second annotated query.
-        milestone = generics.get_object_or_404(
-            Milestone.objects.visible_to(request.user),  # type: ignore[arg-type]
-            slug=kwargs[self.lookup_url_kwarg],
-        )
+        milestone = _visible_milestone(request, kwargs[self.lookup_url_kwarg])
         update = ProgressUpdateSerializer(data=request.data)
         update.is_valid(raise_exception=True)
         # One domain call, one transaction: status and details are saved together or not at all.
@@ -228,6 +228,7 @@ def with_state(milestone: Milestone, row: MilestoneProgress | None) -> Milestone
         "started_at",
         "completed_at",
         "earned_on",
+        "expires_on",
         "target_date",
         "evidence_url",
         "notes",
@@ -235,3 +236,45 @@ def with_state(milestone: Milestone, row: MilestoneProgress | None) -> Milestone
     ):
         setattr(milestone, f"my_{name}", getattr(row, name) if row is not None else None)
     return milestone
+
+
+def _visible_milestone(request: Request, slug: str) -> Milestone:
+    """The milestone ``slug`` as the requesting user may see it (404 otherwise), with its successor."""
+    visible = Milestone.objects.visible_to(request.user).select_related("successor")  # type: ignore[arg-type]
+    return generics.get_object_or_404(visible, slug=slug)
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: EarningSerializer(many=True)}),
+    post=extend_schema(request=RenewalSerializer, responses={201: ProgressSerializer}),
+)
+class ProgressRenewals(generics.GenericAPIView[Milestone]):
+    """A certification's earnings, oldest first (GET), and recording a renewal (POST).
+
+    A renewal is refused with 400 on ``status`` and a code: ``renewal_not_open``
+    (before its window), ``retired`` (take its successor instead),
+    ``not_done``, ``not_renewable`` (it never expires) or
+    ``before_last_earning``; a date in the future is 400 ``in_future`` on
+    ``earned_on``. Each renewal is kept: the history grows, never rewritten.
+    """
+
+    serializer_class = ProgressSerializer
+    pagination_class = None
+    queryset = Milestone.objects.none()  # read per request through _visible_milestone
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        milestone = _visible_milestone(request, kwargs["milestone_slug"])
+        earnings = Earning.objects.filter(user=request.user, milestone=milestone).order_by("earned_on", "id")  # type: ignore[misc]
+        return Response(EarningSerializer(earnings, many=True).data)
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        milestone = _visible_milestone(request, kwargs["milestone_slug"])
+        renewal = RenewalSerializer(data=request.data)
+        renewal.is_valid(raise_exception=True)
+        row = MilestoneProgress.objects.update_state(
+            request.user,  # type: ignore[arg-type]
+            milestone,
+            renew=True,
+            **renewal.validated_data,
+        )
+        return Response(self.get_serializer(with_state(milestone, row)).data, status=201)

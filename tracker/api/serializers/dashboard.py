@@ -23,6 +23,7 @@ class DashboardMilestoneSerializer(serializers.Serializer[StepState]):
     milestone = serializers.CharField(source="milestone.slug")
     title = serializers.CharField(source="milestone.title")
     category = serializers.ChoiceField(source="milestone.category", choices=Category.choices)
+    personal = serializers.BooleanField(source="milestone.is_personal", help_text="A milestone of your own.")
     status = serializers.CharField()
     target_date = serializers.DateField(allow_null=True)
     role = serializers.ChoiceField(

@@ -11,7 +11,10 @@ from rest_framework import serializers
 
 from tracker.models import CareerTrack, Enrollment, EnrollmentStatus
 
+from .plan_steps import KnownFieldsOnly
 from .tracks import PublishedTrackField
+
+PLAN_TITLE_MAX_LENGTH = CareerTrack._meta.get_field("name").max_length  # a plan's title is its track's name
 
 
 class EnrollmentStatusField(serializers.ChoiceField):
@@ -29,8 +32,21 @@ class EnrollmentStatusFieldExtension(OpenApiSerializerFieldExtension):
         return auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
 
 
+class PlanTitleField(serializers.CharField):
+    """The plan's name, read from its track: the catalogue track's name, or the title of a plan of one's own."""
+
+    def get_attribute(self, instance: Enrollment) -> str:
+        return instance.track.name
+
+
 class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
-    track = PublishedTrackField()
+    track = PublishedTrackField(
+        help_text="The track followed; for a plan of your own, its private track (not listed under tracks/)."
+    )
+    title = PlanTitleField(read_only=True, help_text="The plan's name: the track's, or your own plan's title.")
+    is_own = serializers.BooleanField(
+        read_only=True, help_text="A plan of your own (enrollments/own/): you rename it and choose its steps."
+    )
     status = EnrollmentStatusField(
         choices=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED, EnrollmentStatus.COMPLETED],
         required=False,
@@ -39,7 +55,17 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
 
     class Meta:
         model = Enrollment
-        fields = ("id", "track", "status", "started_at", "target_date", "completed_at", "updated_at")
+        fields = (
+            "id",
+            "track",
+            "title",
+            "is_own",
+            "status",
+            "started_at",
+            "target_date",
+            "completed_at",
+            "updated_at",
+        )
         read_only_fields = ("id", "started_at", "completed_at", "updated_at")
 
     def to_representation(self, instance: Enrollment) -> dict[str, Any]:
@@ -50,6 +76,26 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
 
 class EnrollmentUpdateSerializer(EnrollmentSerializer):
     track: serializers.SlugRelatedField[CareerTrack] = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[assignment]
+    # Blank is the domain's to refuse (``Enrollment.rename``: 400 required), as a catalogue plan is (400 not_own).
+    title = PlanTitleField(
+        required=False,
+        allow_blank=True,
+        max_length=PLAN_TITLE_MAX_LENGTH,
+        help_text="Renames a plan of your own; a catalogue track's name is its editors' (400 not_own).",
+    )
+
+
+class OwnPlanCreateSerializer(KnownFieldsOnly):
+    """A plan of one's own: a name, and optionally a published track whose milestones it starts with."""
+
+    # Blank is the domain's to refuse (``start_own``: 400 required), as on rename.
+    title = serializers.CharField(max_length=PLAN_TITLE_MAX_LENGTH, allow_blank=True, help_text="The plan's name.")
+    from_track = PublishedTrackField(
+        required=False,
+        allow_null=True,
+        help_text="Start with this published track's milestones, in its order (choice groups do not carry over).",
+    )
+    target_date = serializers.DateField(required=False, allow_null=True)
 
 
 class PlannedDateSerializer(serializers.Serializer[Any]):

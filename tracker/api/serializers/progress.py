@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -9,10 +11,29 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.models import Category, Milestone, Status
+from tracker.models import CURRENT, LAPSED, RENEWAL_OPEN, Category, Earning, Milestone, Status, Validity
 from tracker.progress import EXPIRED
 
 from .tracks import PublishedTrackField
+
+
+def _today(context: Mapping[str, Any]) -> date:
+    request = context.get("request")
+    tz = getattr(getattr(request, "user", None), "tzinfo", None) or timezone.get_current_timezone()
+    return timezone.localdate(timezone.now(), tz)
+
+
+class RenewalStateSerializer(serializers.Serializer[Validity]):
+    """Where a certification you hold stands (``Milestone.validity``)."""
+
+    state = serializers.ChoiceField(
+        choices=[CURRENT, RENEWAL_OPEN, LAPSED],
+        help_text="current: valid, renewal not open yet; renewal_open: renew now; expired: no longer counts.",
+    )
+    expires_on = serializers.DateField()
+    renewal_opens_on = serializers.DateField()
+    days_left = serializers.IntegerField(help_text="Days until it expires (negative once expired).")
+    is_closing = serializers.BooleanField(help_text="In the last 14 days of the renewal window.")
 
 
 class ProgressSerializer(serializers.Serializer[Milestone]):
@@ -21,6 +42,9 @@ class ProgressSerializer(serializers.Serializer[Milestone]):
     milestone = serializers.SlugField(source="slug", read_only=True)
     title = serializers.CharField(read_only=True)
     category = serializers.ChoiceField(choices=Category.choices, read_only=True)
+    personal = serializers.BooleanField(
+        source="is_personal", read_only=True, help_text="A milestone of your own (in one of your plans)."
+    )
     status = serializers.SerializerMethodField()
     started_at = serializers.DateTimeField(source="my_started_at", read_only=True, allow_null=True)
     completed_at = serializers.DateTimeField(source="my_completed_at", read_only=True, allow_null=True)
@@ -29,6 +53,22 @@ class ProgressSerializer(serializers.Serializer[Milestone]):
         read_only=True,
         allow_null=True,
         help_text="The date earned on your own calendar; expiry counts from it. Set with status done.",
+    )
+    expires_on = serializers.DateField(
+        source="my_expires_on",
+        read_only=True,
+        allow_null=True,
+        help_text="The first day it no longer counts (a certification held); null when it never expires.",
+    )
+    renewal = serializers.SerializerMethodField()
+    retired_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The day its issuer stopped offering it: it can be held, not earned."
+    )
+    successor = serializers.CharField(
+        source="successor.slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of what replaced it, for newcomers and renewing.",
     )
     target_date = serializers.DateField(source="my_target_date", read_only=True, allow_null=True)
     evidence_url = serializers.SerializerMethodField()
@@ -40,11 +80,19 @@ class ProgressSerializer(serializers.Serializer[Milestone]):
         status = milestone.my_status or Status.NOT_STARTED  # type: ignore[attr-defined]
         if status == Status.DONE:
             # Judged on the user's own calendar, as the dashboard and a renewal judge it.
-            request = self.context.get("request")
-            tz = getattr(getattr(request, "user", None), "tzinfo", None) or timezone.get_current_timezone()
-            if milestone.has_lapsed(milestone.my_earned_on, timezone.localdate(timezone.now(), tz)):  # type: ignore[attr-defined]
+            expires_on = milestone.my_expires_on  # type: ignore[attr-defined]
+            if expires_on is not None and expires_on <= _today(self.context):
                 return EXPIRED
         return str(status)
+
+    @extend_schema_field(RenewalStateSerializer(allow_null=True))
+    def get_renewal(self, milestone: Milestone) -> dict[str, Any] | None:
+        """A certification held: current, renewal open or expired on your own calendar, with the dates."""
+        if milestone.my_status != Status.DONE:  # type: ignore[attr-defined]
+            return None
+        expires_on = milestone.my_expires_on  # type: ignore[attr-defined]
+        validity = milestone.validity(expires_on, _today(self.context))
+        return RenewalStateSerializer(validity).data if validity is not None else None
 
     def get_evidence_url(self, milestone: Milestone) -> str:
         return milestone.my_evidence_url or ""  # type: ignore[attr-defined]
@@ -75,3 +123,15 @@ class ProgressUpdateSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="Where the milestone was earned, recorded with status done.",
     )
+
+
+class RenewalSerializer(serializers.Serializer[Any]):
+    earned_on = serializers.DateField(
+        required=False, help_text="The day you renewed it (not in the future). Default: today in your time zone."
+    )
+
+
+class EarningSerializer(serializers.ModelSerializer[Earning]):
+    class Meta:
+        model = Earning
+        fields = ("earned_on", "expires_on", "is_renewal", "evidence_url", "created_at")
