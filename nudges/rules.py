@@ -174,7 +174,7 @@ def stalled(state: UserState, now: datetime) -> Nudge | None:
 def deadline(state: UserState, now: datetime) -> Nudge | None:
     """A target date a week away, and again a day away (the nearest one first)."""
     today = state.local(now).date()
-    soonest: tuple[int, str, str, str] | None = None
+    soonest: tuple[int, str, StepState, str] | None = None
     for plan in state.plans:
         for item in plan.items:
             if item.is_settled or not item.is_needed or item.target_date is None:
@@ -186,13 +186,20 @@ def deadline(state: UserState, now: datetime) -> Nudge | None:
             warning = 1 if days == 1 else DEADLINE_WARNINGS[0]
             key = f"m{item.milestone.pk}:{item.target_date.isoformat()}:{warning}d"
             if soonest is None or days < soonest[0]:
-                soonest = (days, key, item.milestone.title, plan.enrollment.get_absolute_url(item.milestone))
+                soonest = (days, key, item, plan.enrollment.get_absolute_url(item.milestone))
     if soonest is None:
         return None
-    days, key, title, url = soonest
+    days, key, item, url = soonest
+    title, due = item.milestone.title, item.target_date
+    assert due is not None
     when = "tomorrow" if days == 1 else f"in {days} days"
+    # The body adds what the title cannot: the date itself, and what to do about it.
     return Nudge(
-        rule=Rule.DEADLINE, period=key, title=f"{title} is due {when}", body=f"{title} is due {when}.", url=url
+        rule=Rule.DEADLINE,
+        period=key,
+        title=f"{title} is due {when}",
+        body=f"Your target for it is {due:%A %-d %B}. Mark it done when it is, or move the date if it needs more time.",
+        url=url,
     )
 
 
@@ -300,7 +307,7 @@ def celebrations(state: UserState, now: datetime) -> list[Nudge]:
                     period=f"track:{plan.enrollment.pk}",
                     title=f"You completed {track.name}!",
                     body=f"Every milestone of {track.name} is done. Congratulations.",
-                    url=track.get_absolute_url(),
+                    url=plan.enrollment.get_absolute_url(),
                 )
             )
             continue
@@ -321,7 +328,7 @@ def celebrations(state: UserState, now: datetime) -> list[Nudge]:
                     period=f"level:{level_id}",
                     title=f"You reached {level.title}!",
                     body=f"You finished every milestone of {level.title} in {track.name}.",
-                    url=track.get_absolute_url(),
+                    url=plan.enrollment.get_absolute_url(),
                 )
             )
     return found

@@ -85,6 +85,11 @@ def test_it_warns_a_week_before_a_target_date_and_again_the_day_before(learner, 
     eve = rules.deadline(state_at(learner, at(2026, 3, 19, 10)), at(2026, 3, 19, 10))
     assert week.title == "SQL fundamentals is due in 7 days"
     assert eve.title == "SQL fundamentals is due tomorrow"
+    # The body says what the title cannot, and the link leads to the milestone in the plan.
+    assert eve.body == (
+        "Your target for it is Friday 20 March. Mark it done when it is, or move the date if it needs more time."
+    )
+    assert eve.url == f"/plans/{plan.enrollment.pk}/#m-{plan.sql.slug}"
     assert week.period != eve.period
     assert rules.deadline(state_at(learner, at(2026, 3, 10, 10)), at(2026, 3, 10, 10)) is None
 
