@@ -489,7 +489,9 @@ def _panel(
         earned_form=earned_form or EarnedOnForm(prefix=f"{prefix}-earned", today=today),
         status_error=status_error,
         unit=unit,
-        renew_form=renew_form or EarnedOnForm(prefix=f"{prefix}-renew", today=today, label="Date renewed"),
+        # Only something that expires can be renewed: no form built for the rest of the plan's panels.
+        renew_form=renew_form
+        or (EarnedOnForm(prefix=f"{prefix}-renew", today=today, label="Date renewed") if item.validity else None),
     )
 
 
