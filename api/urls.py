@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("nudges.api.urls")),
     path("", include("credentials.api.urls")),
     path("", include("calendars.api.urls")),
+    path("", include("sync.api.urls")),
+    path("", include("growth.api.urls")),
+    path("", include("mentoring.api.urls")),
     path("ping/", ping.Ping.as_view(), name="ping"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

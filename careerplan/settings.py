@@ -85,15 +85,21 @@ INSTALLED_APPS = [
     "csp",
     # Local apps, each depending only on those listed before it: api
     # (plumbing), accounts, tracker, nudges, credentials (verified badges,
-    # which tell people through the nudges' channels), and demo (data
-    # spanning them all). An import-linter contract in `make lint` keeps the
-    # arrows pointing one way.
+    # which tell people through the nudges' channels), sync (the mobile app's
+    # cursor over plans, progress and notifications), growth (skill ratings,
+    # the map of roles over time, company checks), mentoring (mentors who
+    # comment, review evidence and rate skills) and demo (data spanning them
+    # all). An import-linter contract in `make lint` keeps the arrows pointing
+    # one way.
     "api",
     "accounts",
     "tracker",
     "nudges",
     "credentials",
     "calendars",  # a private calendar feed of each person's dates; nothing imports it
+    "sync",
+    "growth",
+    "mentoring",
     "demo",
 ]
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("nudges.urls")),
     path("", include("credentials.urls")),
     path("", include("calendars.urls")),
+    path("", include("growth.urls")),
+    path("", include("mentoring.urls")),
 ]
 
 if settings.BENCHMARK_ENDPOINTS:

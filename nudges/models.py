@@ -26,6 +26,8 @@ class Rule(models.TextChoices):
     OVERDUE = "overdue", "Overdue milestone"
     RENEWAL = "renewal", "Certification renewal"
     BADGE = "badge", "Badge status"
+    MENTOR = "mentor", "Mentor activity"
+    SKILLS = "skills", "Skills check-in"
     DIGEST = "digest", "Weekly digest"
     CELEBRATION = "celebration", "Celebration"
 
@@ -117,12 +119,23 @@ class DeviceManager(models.Manager["Device"]):
         return device, created
 
 
+class ApnsEnvironment(models.TextChoices):
+    # An iOS token is valid on one of Apple's two gateways only: a debug build's on the sandbox.
+    PRODUCTION = "production", "Production"
+    SANDBOX = "sandbox", "Sandbox"
+
+
 class Device(models.Model):
     """A push token the mobile app registered, which belongs to one account until it signs out there."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
     platform = models.CharField(max_length=10, choices=Platform.choices)
     token = models.CharField(max_length=512, unique=True)
+    apns_environment = models.CharField(
+        "APNs environment", max_length=10, choices=ApnsEnvironment.choices, blank=True, help_text="iOS only."
+    )
+    app_version = models.CharField(max_length=40, blank=True)
+    locale = models.CharField(max_length=35, blank=True, help_text="The app's language, a BCP 47 tag such as en-GB.")
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
 
@@ -250,6 +263,12 @@ class ReminderPreferences(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     digest_enabled = models.BooleanField("weekly digest", default=True)
+    mentor_updates_enabled = models.BooleanField(
+        "mentor updates", default=True, help_text="Invitations, comments and evidence reviews between mentor and mentee."
+    )
+    skills_checkin_enabled = models.BooleanField(
+        "quarterly skills check-in", default=True, help_text="A reminder every three months to rate your skills again."
+    )
     digest_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
     digest_hour = models.PositiveSmallIntegerField(default=9, validators=[MinValueValidator(0), MaxValueValidator(23)])
     quiet_start = models.TimeField(default=time(21, 0), help_text="No nudges from this local time...")
@@ -274,6 +293,8 @@ class ReminderPreferences(models.Model):
         "digest_enabled",
         "digest_weekday",
         "digest_hour",
+        "mentor_updates_enabled",
+        "skills_checkin_enabled",
         "quiet_start",
         "quiet_end",
         "snoozed_until",

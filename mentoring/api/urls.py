@@ -1,0 +1,2 @@
+# The mentoring API resources under /api/v1/; filled in as they are built.
+urlpatterns: list = []
