@@ -264,7 +264,7 @@ class ReminderPreferences(models.Model):
     )
     digest_enabled = models.BooleanField("weekly digest", default=True)
     mentor_updates_enabled = models.BooleanField(
-        "mentor updates", default=True, help_text="Invitations, comments and evidence reviews between mentor and mentee."
+        "mentor updates", default=True, help_text="Invitations, comments and reviews between mentor and mentee."
     )
     skills_checkin_enabled = models.BooleanField(
         "quarterly skills check-in", default=True, help_text="A reminder every three months to rate your skills again."

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reminderpreferences',
             name='mentor_updates_enabled',
-            field=models.BooleanField(default=True, help_text='Invitations, comments and evidence reviews between mentor and mentee.', verbose_name='mentor updates'),
+            field=models.BooleanField(default=True, help_text='Invitations, comments and reviews between mentor and mentee.', verbose_name='mentor updates'),
         ),
         migrations.AddField(
             model_name='reminderpreferences',
