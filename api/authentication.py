@@ -29,12 +29,25 @@ It is on with the answer cache (READ_CACHE_SECONDS > 0: with Redis, or in
 the one-process test suite) and off without it, since each process's memory
 cache would keep its own stamps. If the cache is unreachable the row is read
 from the database, as simplejwt does.
+
+Two more costs of every request are cut here (issue 18, benchmarks/NOTES.md):
+
+- With Redis, the user's row and the per-user throttle's count travel in one
+  pipelined round trip; the throttle (api.throttling) then finds its count
+  on the request instead of asking Redis again.
+- A token whose signature and claims were checked is remembered per process
+  (the last 1,024), and only its expiry is checked again on the next
+  request. That changes nothing a token can do: no access token is ever
+  revoked by itself (they are not blacklisted; a signed-out or deactivated
+  person is refused through the user's stamp above), and the expiry is
+  compared with the clock each time.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -43,11 +56,14 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import aware_utcnow
 
+from . import throttling
 from .user_stamps import STAMP_TTL, keys
 
 logger = logging.getLogger(__name__)
@@ -58,14 +74,39 @@ def _read_user(user_id: Any) -> Any:
     return user_model._default_manager.defer("password").filter(**{api_settings.USER_ID_FIELD: user_id}).first()
 
 
-def cached_user(user_id: Any) -> Any:
-    """The user ``user_id`` names, or None; from the cache while their stamp holds."""
+# (throttle key, window in seconds) of each per-user throttle whose count rides along with the user's row.
+Hits = list[tuple[str, int]]
+
+
+def _read_cached(stamp_key: str, entry_key: str, hits: Hits) -> tuple[dict[str, Any], dict[str, tuple[int, float]]]:
+    """The cached stamp and row, and the throttle counts of ``hits``: one round trip with Redis, else get_many."""
+    full_keys = [cache.make_key(stamp_key), cache.make_key(entry_key)]
+    client = throttling.redis_client(full_keys[0]) if hits else None
+    if client is None:
+        return cache.get_many([stamp_key, entry_key]), {}
+    pipeline = client.pipeline(transaction=False)
+    pipeline.mget(full_keys)
+    for key, window in hits:
+        throttling.queue_hit(pipeline, key, window)
+    values, *answers = pipeline.execute()
+    loads = cache._cache._serializer.loads  # type: ignore[attr-defined]  # Django's stubs omit the client
+    found = {key: loads(value) for key, value in zip((stamp_key, entry_key), values, strict=True) if value is not None}
+    return found, {key: throttling.hit_result(answer) for (key, _), answer in zip(hits, answers, strict=True)}
+
+
+def cached_user(user_id: Any, request: Request | None = None, hits: Hits | None = None) -> Any:
+    """The user ``user_id`` names, or None; from the cache while their stamp holds.
+
+    With ``hits``, the throttle counts read with the row are left on ``request`` for api.throttling.
+    """
     ttl = settings.READ_CACHE_SECONDS
     if ttl <= 0:
         return _read_user(user_id)
     stamp_key, entry_key = keys(user_id)
     try:
-        found = cache.get_many([stamp_key, entry_key])
+        found, counted = _read_cached(stamp_key, entry_key, hits or [])
+        if request is not None and counted:
+            setattr(request, throttling.PREFETCHED_HITS, counted)
         stamp = found.get(stamp_key)
         if stamp is None:
             # add(), not set(): of two readers creating a stamp at once one
@@ -87,17 +128,61 @@ def cached_user(user_id: Any) -> Any:
     return user
 
 
+@lru_cache(maxsize=1024)
+def _checked_token(raw_token: bytes) -> Token:
+    """simplejwt's check of a token's signature and claims, remembered per process (see the module docstring).
+
+    A token that fails is not remembered (lru_cache keeps no exceptions).
+    """
+    return JWTAuthentication.get_validated_token(_plain_authentication(), raw_token)
+
+
+@lru_cache(maxsize=1)
+def _plain_authentication() -> JWTAuthentication:
+    return JWTAuthentication()
+
+
+def _user_throttle_hits(request: Request, user_id: Any) -> Hits:
+    """The per-user throttles of the view ``request`` is for, keyed as UserRateThrottle keys them."""
+    view = (request.parser_context or {}).get("view")
+    if view is None:
+        return []
+    return [
+        (throttle.cache_format % {"scope": throttle.scope, "ident": user_id}, throttle.duration)
+        for throttle in view.get_throttles()
+        if isinstance(throttle, throttling.UserThrottle) and throttle.rate is not None
+    ]
+
+
 class CachedUserJWTAuthentication(JWTAuthentication):
     """simplejwt's JWT authentication, with the user read through ``cached_user``; the same refusals."""
 
-    def get_user(self, validated_token: Token) -> Any:
+    def authenticate(self, request: Request) -> tuple[Any, Token] | None:  # type: ignore[override]
+        header = self.get_header(request)
+        raw_token = None if header is None else self.get_raw_token(header)
+        if raw_token is None:
+            return None
+        validated_token = self.get_validated_token(raw_token)
+        return self.get_user(validated_token, request), validated_token
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        token = _checked_token(bytes(raw_token))
+        try:
+            token.check_exp(current_time=aware_utcnow())
+        except TokenError:
+            # Expired since it was remembered: simplejwt's own check gives the usual refusal.
+            return super().get_validated_token(raw_token)
+        return token
+
+    def get_user(self, validated_token: Token, request: Request | None = None) -> Any:  # type: ignore[override]
         if api_settings.CHECK_REVOKE_TOKEN:  # compares the password hash, which is never cached
             return super().get_user(validated_token)
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError as exc:
             raise InvalidToken(str(_("Token contained no recognizable user identification"))) from exc
-        user = cached_user(user_id)
+        hits = _user_throttle_hits(request, user_id) if request is not None else []
+        user = cached_user(user_id, request, hits)
         if user is None:
             raise AuthenticationFailed(_("User not found"), code="user_not_found")
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
