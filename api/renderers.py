@@ -8,6 +8,10 @@ as DRF escapes them, and dates, times, decimals and lazy strings handed to
 DRF's own encoder, so ``…T10:00:00.123Z`` keeps DRF's form. An indented
 answer (``Accept: application/json; indent=4``) and non-default JSON
 settings go through DRF's renderer unchanged.
+
+A view may cache an answer already rendered (``prerender``): a cache hit is
+then sent as the bytes it was stored as, with nothing to unpickle into
+dictionaries and nothing to encode again.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ from rest_framework.settings import api_settings
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
+class Prerendered(bytes):
+    """An answer already rendered as the API's compact JSON (``prerender``); the renderer sends it as it is."""
+
+
 class ORJSONRenderer(JSONRenderer):
     """``JSONRenderer`` with orjson (see the module docstring)."""
 
@@ -28,8 +36,18 @@ class ORJSONRenderer(JSONRenderer):
         if data is None:
             return b""
         indent = self.get_indent(accepted_media_type or "", renderer_context or {})
-        if indent is not None or self.ensure_ascii or not self.compact or not api_settings.STRICT_JSON:
+        plain = indent is None and not self.ensure_ascii and self.compact and api_settings.STRICT_JSON
+        if isinstance(data, Prerendered):
+            if plain:
+                return bytes(data)
+            data = orjson.loads(data)
+        if not plain:
             return super().render(data, accepted_media_type, renderer_context)  # type: ignore[no-any-return]
         body = orjson.dumps(data, default=self.encoder_class().default, option=_OPTIONS)
         # As DRF: JSON that is also a strict JavaScript subset.
         return body.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+
+
+def prerender(data: Any) -> Prerendered:
+    """``data`` rendered once as the API sends it, for a view to cache and answer with (``Response(prerendered)``)."""
+    return Prerendered(ORJSONRenderer().render(data))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer
 
-from api.renderers import ORJSONRenderer
+from api.renderers import ORJSONRenderer, Prerendered, prerender
 
 BODY = {
     "when": datetime(2026, 11, 28, 10, 0, 0, 123456, tzinfo=UTC),
@@ -45,3 +45,19 @@ def test_the_api_answers_with_it(api):
     response = api.get("/api/v1/ping/")
     assert type(response.accepted_renderer) is ORJSONRenderer
     assert response.json()["server_time"].endswith("Z")
+
+
+def test_a_prerendered_answer_is_sent_as_it_was_stored():
+    stored = prerender(BODY)
+    assert isinstance(stored, Prerendered)
+    assert stored == JSONRenderer().render(BODY)
+    assert ORJSONRenderer().render(stored) == stored
+
+
+def test_a_prerendered_answer_asked_for_indented_is_indented_as_drf_would():
+    """Keys became strings in the stored JSON, as in any JSON the app receives."""
+    context = {"indent": 4}
+    plain = {"b": [1, 2.5, None, True], "a": {"ü": "naïve"}, "7": "an int key"}
+    assert ORJSONRenderer().render(prerender(plain), "application/json", context) == JSONRenderer().render(
+        plain, "application/json", context
+    )
