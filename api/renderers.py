@@ -40,7 +40,7 @@ class ORJSONRenderer(JSONRenderer):
         if isinstance(data, Prerendered):
             if plain:
                 return bytes(data)
-            data = orjson.loads(data)
+            data = orjson.loads(bytes(data))
         if not plain:
             return super().render(data, accepted_media_type, renderer_context)  # type: ignore[no-any-return]
         body = orjson.dumps(data, default=self.encoder_class().default, option=_OPTIONS)
