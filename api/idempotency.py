@@ -173,3 +173,58 @@ class IdempotencyMiddleware:
         except DatabaseError:
             # The answer reached the client; a retry will run again after the lock times out.
             logger.warning("could not store the answer of idempotency key %s", record.key, exc_info=True)
+
+
+# --------------------------------------------------------------------------
+# Keys inside a request: each operation of a batch (sync/batch/) has its own
+# --------------------------------------------------------------------------
+#
+# The same store as the header's keys, in a space of their own (``scope``
+# prefixes the key, so an operation's key never collides with a request's),
+# and the same rules: the first claim runs the operation, a retry of the same
+# operation gets its stored answer, the same key on another operation is
+# refused, only successful answers are kept, keys are forgotten with the rest.
+
+
+def fingerprint_of(payload: Any) -> str:
+    """SHA-256 of ``payload`` in canonical JSON: key order and spacing do not matter."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def claim_key(user_id: int, scope: str, key: str, payload: Any) -> IdempotencyKey:
+    """Claim ``key`` for one operation: inserts its row, or raises IntegrityError when it is taken.
+
+    Call it inside the transaction (or savepoint) that applies the operation,
+    so a failed operation frees its key by rolling back, and two concurrent
+    replays cannot both apply it: the second insert waits for the first, then fails.
+    """
+    with transaction.atomic():
+        return IdempotencyKey.objects.create(
+            user_id=user_id,
+            key=f"{scope}:{key}",
+            method="POST",
+            path=scope,
+            request_hash=fingerprint_of(payload),
+            created_at=timezone.now(),
+        )
+
+
+def remember_answer(record: IdempotencyKey, status: int, body: Any) -> None:
+    """Keep an operation's successful answer with its claimed key, for replays."""
+    record.response_status = status
+    record.response_body = body
+    record.save(update_fields=["response_status", "response_body"])
+
+
+def earlier_answer(user_id: int, scope: str, key: str, payload: Any) -> tuple[Any, bool] | None:
+    """The stored answer of an operation already applied under ``key``: (body, same operation?); None if none.
+
+    A key older than ``IDEMPOTENCY_KEY_HOURS`` is forgotten (deleted here), as the header's keys are.
+    """
+    record = IdempotencyKey.objects.filter(user_id=user_id, key=f"{scope}:{key}").first()
+    if record is None:
+        return None
+    if record.created_at <= timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS):
+        IdempotencyKey.objects.filter(pk=record.pk, created_at=record.created_at).delete()
+        return None
+    return record.response_body, record.path == scope and record.request_hash == fingerprint_of(payload)

@@ -113,6 +113,7 @@ def export(user: User) -> dict[str, Any]:
                 "to": ev.to_status,
                 "earned_on": iso(ev.earned_on),
                 "at": iso(ev.created_at),
+                "device": ev.device,  # the installation id the app sent (Device-Id), empty from the web
             }
             for ev in ProgressEvent.objects.filter(user=user)
             .select_related("milestone", "track")

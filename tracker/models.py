@@ -13,11 +13,14 @@ side, which these models never import).
 from __future__ import annotations
 
 import calendar
+import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar, Union
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -117,6 +120,82 @@ def set_catalogue_flag(queryset: models.QuerySet[Any], field: str, value: bool) 
     if changed:
         versions.catalogue_changed()
     return changed
+
+
+# --------------------------------------------------------------------------
+# Versions: what a client's precondition (If-Match) is compared with
+# --------------------------------------------------------------------------
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class VersionConflict(Exception):
+    """A write that started from version ``expected`` of a row that has moved on since (API: 412 ``version_conflict``).
+
+    ``current`` is the row as it stands, so the caller can answer with it and
+    the app can merge or ask.
+    """
+
+    http_status = 412
+    error_code = "version_conflict"
+
+    def __init__(self, current: Any, expected: int) -> None:
+        self.current = current
+        self.expected = expected
+        # No row yet (progress never touched) is version 0.
+        now_at = current.version if current is not None else 0
+        super().__init__(f"This changed since you read it: you had version {expected}, it is now at {now_at}.")
+
+
+class VersionedQuerySet(models.QuerySet[_M]):
+    def update(self, **kwargs: Any) -> int:
+        """Every UPDATE through a queryset moves ``version`` on, in the same statement (``Versioned``)."""
+        kwargs.setdefault("version", models.F("version") + 1)
+        return super().update(**kwargs)
+
+
+class VersionedManager(models.Manager[_M]):
+    def get_queryset(self) -> VersionedQuerySet[_M]:
+        return VersionedQuerySet(self.model, using=self._db)
+
+
+class Versioned(models.Model):
+    """A row whose every change moves ``version`` on by one, so a stale write can be told apart.
+
+    The rule is written here once: ``save()`` of an existing row and
+    ``VersionedQuerySet.update()`` both send ``version = version + 1`` in the
+    UPDATE itself, so two concurrent writers can never both leave the same
+    number behind (a Python-side ``+= 1`` could). A precondition is checked
+    with ``check_version`` on a row read under ``select_for_update``.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Moves on with every change: what an API client's If-Match names."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or kwargs.get("force_insert") or (update_fields is not None and not update_fields):
+            super().save(*args, **kwargs)
+            return
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        old = self.version
+        self.version = models.F("version") + 1  # type: ignore[assignment]
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            self.version = old
+            raise
+        self.refresh_from_db(fields=["version"])
+
+    def check_version(self, expected: int | None) -> None:
+        """Refuse (``VersionConflict``) a write that started from another version; None is "no precondition"."""
+        if expected is not None and self.version != expected:
+            raise VersionConflict(self, expected)
 
 
 class CareerTrackQuerySet(models.QuerySet["CareerTrack"]):
@@ -272,7 +351,7 @@ class CareerLevel(models.Model):
         self.salary_currency = self.salary_currency.upper()
 
 
-class MilestoneQuerySet(models.QuerySet["Milestone"]):
+class MilestoneQuerySet(VersionedQuerySet["Milestone"]):
     def active(self) -> MilestoneQuerySet:
         return self.filter(is_active=True)
 
@@ -346,7 +425,7 @@ class MilestoneManager(models.Manager["Milestone"]):
         return self.get(slug=slug)
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     """One achievement in the shared catalogue, whichever tracks list it.
 
     ``valid_for_months`` is how long it stays valid once earned: certifications
@@ -691,7 +770,7 @@ class EnrollmentStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
+class EnrollmentQuerySet(VersionedQuerySet["Enrollment"]):
     def for_user(self, user: User) -> EnrollmentQuerySet:
         return self.filter(user=user)
 
@@ -795,7 +874,7 @@ class EnrollmentManager(models.Manager["Enrollment"]):
         return enrollment
 
 
-class Enrollment(models.Model):
+class Enrollment(Versioned):
     """A user following a track. At most one active enrollment per user and track."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
@@ -884,6 +963,7 @@ class Enrollment(models.Model):
         self.track.name = clean_plan_title(title)
         self.track.full_clean(exclude=["slug", "summary", "work_product", "produces"])
         self.track.save(update_fields=["name", "updated_at"])
+        self.save(update_fields=["updated_at"])  # the plan's title is part of the plan: its version moves on
         versions.plans_changed([self.user_id])
 
     def share(self) -> str:
@@ -1176,7 +1256,7 @@ class PlanStep(models.Model):
         versions.plans_changed([self.enrollment.user_id])
 
 
-class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
+class MilestoneProgressManager(VersionedManager["MilestoneProgress"]):
     # What a person writes beside the status (the web panel's form, the API's PATCH).
     DETAILS = ("evidence_url", "notes", "target_date", "earned_on")
 
@@ -1189,6 +1269,8 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         track: CareerTrack | None = None,
         now: datetime | None = None,
         renew: bool = False,
+        expected_version: int | None = None,
+        device: str | None = None,
         **details: Any,
     ) -> MilestoneProgress | None:
         """Change ``user``'s state on ``milestone``: its status and its details, in one transaction.
@@ -1210,6 +1292,10 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         (``renew_refusal`` says why not otherwise). Each earning and renewal is
         kept as an ``Earning``; undoing "done" takes back the latest. A retired
         milestone cannot be earned after its retirement date nor renewed.
+        ``expected_version`` is the version the caller's change started from
+        (0: no row yet): another is refused with ``VersionConflict`` before
+        anything is saved; None checks nothing. ``device`` is the installation
+        that made the change, kept on its history (default: ``acting_device``).
         Returns the row (None when nothing was asked and there is none).
         """
         unknown = set(details) - set(self.DETAILS)
@@ -1220,7 +1306,10 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
         if renew:
             status = Status.DONE  # a renewal is "done" again, with a new earning
         if status is None and not details:
-            return self.filter(user=user, milestone=milestone).first()
+            row = self.filter(user=user, milestone=milestone).first()
+            if expected_version is not None and (row.version if row else 0) != expected_version:
+                raise VersionConflict(row, expected_version)
+            return row
         now = now or timezone.now()
         today = timezone.localdate(now, user.tzinfo)
         earned_on = details.get("earned_on")
@@ -1233,7 +1322,10 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
             if missing:
                 raise PrerequisitesMissing(missing)
         with transaction.atomic():
-            progress, _ = self.select_for_update().get_or_create(user=user, milestone=milestone)
+            progress, created = self.select_for_update().get_or_create(user=user, milestone=milestone)
+            # A row made just now stands for "no row" (version 0), which is what the caller saw.
+            if expected_version is not None and (0 if created else progress.version) != expected_version:
+                raise VersionConflict(progress, expected_version)
             previous, old_expiry = progress.status, progress.expires_on
             if previous == Status.DONE and status is not None and status != Status.DONE:
                 dependants = milestone_done_dependants(user, milestone)
@@ -1309,6 +1401,7 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
                     from_status=previous,
                     to_status=progress.status,
                     earned_on=progress.earned_on,
+                    device=_device.get() if device is None else device,
                     created_at=now,
                 )
             if changed:
@@ -1345,6 +1438,8 @@ class MilestoneProgressManager(models.Manager["MilestoneProgress"]):
             unique_fields=["user", "milestone"],
             update_fields=["target_date", "target_date_planned", "updated_at"],
         )
+        # The upsert cannot say "version + 1": each row it touched moves on here, in the same transaction.
+        self.filter(user=user, milestone_id__in=list(dates)).update()
         versions.plans_changed([user.pk])
 
     def set_status(
@@ -1419,7 +1514,7 @@ def milestone_done_dependants(user: User, milestone: Milestone) -> list[Mileston
     return list(milestone.unlocks.active().filter(pk__in=done).order_by("title"))
 
 
-class MilestoneProgress(models.Model):
+class MilestoneProgress(Versioned):
     """A user's state on one milestone, shared by every track that lists it.
 
     No row means not started. ``earned_in`` is the track the user was looking
@@ -1554,6 +1649,37 @@ class Earning(models.Model):
         return f"{self.user} · {self.milestone}: {self.earned_on}"
 
 
+# Device-Id: an app installation's opaque id, kept on the history of what it changed.
+DEVICE_ID_MAX_LENGTH = 64
+_DEVICE_ID = re.compile(r"[A-Za-z0-9._:-]+")
+_device: ContextVar[str] = ContextVar("acting_device", default="")
+
+
+def clean_device_id(value: str) -> str:
+    """A Device-Id as kept: 1 to 64 of letters, digits and ``. _ : -`` (a UUID fits); empty stays empty."""
+    value = value.strip()
+    if value and (len(value) > DEVICE_ID_MAX_LENGTH or not _DEVICE_ID.fullmatch(value)):
+        raise ValidationError(
+            f"Use at most {DEVICE_ID_MAX_LENGTH} letters, digits, dots, colons, dashes or underscores.",
+            code="invalid_device_id",
+        )
+    return value
+
+
+@contextmanager
+def acting_device(device_id: str) -> Iterator[None]:
+    """Within the block, history written without a ``device`` of its own records ``device_id``.
+
+    The API sets it for a request, so a change made indirectly (a checklist
+    tick that starts its milestone) is recorded against the same device.
+    """
+    token = _device.set(device_id)
+    try:
+        yield
+    finally:
+        _device.reset(token)
+
+
 class ProgressEvent(models.Model):
     """Append-only history of every status change. Streaks and timelines read it."""
 
@@ -1564,6 +1690,11 @@ class ProgressEvent(models.Model):
     to_status = models.CharField(max_length=12, choices=Status.choices)
     # The date earned, on an event that marks a milestone done (or moves its date).
     earned_on = models.DateField(null=True, blank=True)
+    device = models.CharField(
+        max_length=DEVICE_ID_MAX_LENGTH,
+        blank=True,
+        help_text="The app installation that made the change (its Device-Id header); empty on the web.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -1584,7 +1715,7 @@ class ProgressEvent(models.Model):
 # --------------------------------------------------------------------------
 
 
-class ChecklistItemQuerySet(models.QuerySet["ChecklistItem"]):
+class ChecklistItemQuerySet(VersionedQuerySet["ChecklistItem"]):
     def defaults(self) -> ChecklistItemQuerySet:
         """The items editors wrote, which everyone's plan shows."""
         return self.filter(owner__isnull=True)
@@ -1619,6 +1750,7 @@ class ChecklistItemQuerySet(models.QuerySet["ChecklistItem"]):
             ),
             my_done_at=models.F("mine__done_at"),
             my_updated_at=models.F("mine__updated_at"),
+            my_version=models.F("mine__version"),
         )
 
 
@@ -1627,7 +1759,7 @@ class ChecklistItemManager(models.Manager["ChecklistItem"]):
         return self.get(milestone__slug=milestone_slug, slug=slug, owner__isnull=True)
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(Versioned):
     """One step inside a milestone ("book the exam"): written by editors for everyone, or by a person for themselves.
 
     Editors' items (``owner`` empty) are content, identified by their slug
@@ -1681,8 +1813,24 @@ class ChecklistItem(models.Model):
         """A person's own item (which they may rename, reorder and remove), not an editors' one."""
         return self.owner_id is not None
 
+    def check_state_version(self, user: User, expected: int | None) -> None:
+        """Refuse (``VersionConflict``) a change to this item as ``user`` sees it that started from another version.
 
-class ChecklistTick(models.Model):
+        What a person sees of an item is the item and their tick, so its
+        version is the sum of both rows' versions: each only grows, so the sum
+        moves on whenever either changes. Both rows are locked until the
+        transaction ends, so the change that follows cannot race another.
+        Call it inside ``transaction.atomic()``.
+        """
+        if expected is None:
+            return
+        item = ChecklistItem.objects.select_for_update().get(pk=self.pk)
+        tick = ChecklistTick.objects.select_for_update().filter(user=user, item=self).first()
+        if item.version + (tick.version if tick else 0) != expected:
+            raise VersionConflict(item, expected)
+
+
+class ChecklistTick(Versioned):
     """A person's state on one checklist item. Unticking keeps the row (``done`` false) so sync sees it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checklist_ticks")
@@ -1690,6 +1838,8 @@ class ChecklistTick(models.Model):
     done = models.BooleanField(default=True)
     done_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[VersionedManager[ChecklistTick]] = VersionedManager()  # type: ignore[assignment]
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "item"], name="tick_once_per_user_and_item")]

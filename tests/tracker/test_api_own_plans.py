@@ -93,6 +93,7 @@ def test_it_starts_an_empty_plan_of_ones_own_named_as_given(api, owner):
         "target_date",
         "completed_at",
         "updated_at",
+        "version",
     }
     enrollment = Enrollment.objects.get(pk=body["id"], user=owner)
     assert body["track"] == enrollment.track.slug
@@ -200,6 +201,7 @@ def test_it_adds_catalogue_milestones_to_a_plan_of_ones_own_at_the_end_first_and
         "level": None,
         "group": None,
         "prerequisites": [],
+        "version": None,
     }
     add({"milestone": "course"})  # left out: at the end
     add({"milestone": "contributor", "after": None})  # null: first
@@ -232,6 +234,7 @@ def test_it_adds_a_personal_milestone_to_a_catalogue_plan_after_a_ladder_step_un
         "level": "junior",
         "group": None,
         "prerequisites": ["contributor", "python"],  # by title, as every prerequisite list is ordered
+        "version": 1,
     }
     assert order(api, plan) == ["python", "aws", "gcp", "contributor", mine.slug, "expert", "course"]
     # The track's own steps are the editors': neither moved nor removed by the person.

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 import django_filters
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -32,15 +33,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from api.etags import conflict_response, precondition, version_etag
 from tracker import checklists
-from tracker.models import ChecklistItem, ChecklistItemQuerySet, Enrollment, Milestone
+from tracker.models import ChecklistItem, ChecklistItemQuerySet, Enrollment, Milestone, VersionConflict
 
-from .progress import SyncPagination, SyncTimeFilter
+from .progress import RecordsDevice, SyncPagination, SyncTimeFilter
 from .serializers.checklists import (
     ChecklistItemCreateSerializer,
     ChecklistItemSerializer,
     ChecklistItemUpdateSerializer,
     ChecklistSerializer,
+    item_version,
 )
 
 
@@ -79,12 +82,7 @@ class Checklist(generics.GenericAPIView[Milestone]):
         )
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        milestone = self.get_object()
-        create = ChecklistItemCreateSerializer(data=request.data)
-        create.is_valid(raise_exception=True)
-        # Bad titles (400), a milestone in no plan or a full checklist (409) reach the exception handler.
-        item = checklists.add_item(request.user, milestone, **create.validated_data)  # type: ignore[arg-type]
-        added = checklist_items(request.user).get(pk=item.pk)  # type: ignore[arg-type]
+        added = add_checklist_item(request, self.get_object(), request.data)
         return Response(ChecklistItemSerializer(added).data, status=status.HTTP_201_CREATED)
 
 
@@ -165,7 +163,7 @@ class ChecklistItemList(generics.ListAPIView[ChecklistItem]):
     patch=extend_schema(request=ChecklistItemUpdateSerializer, responses={200: ChecklistItemSerializer}),
     delete=extend_schema(responses={204: OpenApiResponse(description="Removed.")}),
 )
-class ChecklistItemDetail(generics.GenericAPIView[ChecklistItem]):
+class ChecklistItemDetail(RecordsDevice, generics.GenericAPIView[ChecklistItem]):
     """One item the user sees: PATCH ticks it (and renames or moves an own one), DELETE removes an own one."""
 
     serializer_class = ChecklistItemSerializer
@@ -176,16 +174,58 @@ class ChecklistItemDetail(generics.GenericAPIView[ChecklistItem]):
         return checklist_items(self.request.user)  # type: ignore[arg-type]
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(self.get_object()).data)
+        item = self.get_object()
+        return Response(self.get_serializer(item).data, headers={"ETag": version_etag(item_version(item))})
 
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        item = self.get_object()
-        update = ChecklistItemUpdateSerializer(data=request.data)
-        update.is_valid(raise_exception=True)
-        # One domain call, one transaction; an editors' item refuses a title or an order (403) before any change.
-        checklists.update_item(request.user, item, **update.validated_data)  # type: ignore[arg-type]
-        return Response(self.get_serializer(self.get_object()).data)
+        expected, data = precondition(request)
+        try:
+            item = update_checklist_item(request, self.get_object(), data, expected)
+        except VersionConflict:
+            return self.conflict()
+        return Response(self.get_serializer(item).data, headers={"ETag": version_etag(item_version(item))})
 
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        checklists.remove_item(request.user, self.get_object())  # type: ignore[arg-type]
+        expected, _ = precondition(request)
+        try:
+            remove_checklist_item(request, self.get_object(), expected)
+        except VersionConflict:
+            return self.conflict()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def conflict(self) -> Response:
+        item = self.get_object()
+        return conflict_response(self.get_serializer(item).data, item_version(item))
+
+
+def update_checklist_item(request: Request, item: ChecklistItem, data: Any, expected: int | None) -> ChecklistItem:
+    """Apply a PATCH body to ``item`` (one the user sees): tick, rename, move; the item as it now stands.
+
+    One transaction: the precondition (``expected``, the item's version as
+    the user sees it; 412 when stale) is checked on the locked rows, then the
+    domain call; an editors' item refuses a title or an order (403) before any change.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    update = ChecklistItemUpdateSerializer(data=data)
+    update.is_valid(raise_exception=True)
+    with transaction.atomic():
+        item.check_state_version(user, expected)
+        checklists.update_item(user, item, **update.validated_data)
+    return checklist_items(user).get(pk=item.pk)
+
+
+def remove_checklist_item(request: Request, item: ChecklistItem, expected: int | None) -> None:
+    """Remove the user's own ``item`` (403 for an editors' one), refusing a stale ``expected`` version (412)."""
+    user: User = request.user  # type: ignore[assignment]
+    with transaction.atomic():
+        item.check_state_version(user, expected)
+        checklists.remove_item(user, item)
+
+
+def add_checklist_item(request: Request, milestone: Milestone, data: Any) -> ChecklistItem:
+    """Add the user's own item to ``milestone`` from a POST body; the item with its (empty) tick."""
+    create = ChecklistItemCreateSerializer(data=data)
+    create.is_valid(raise_exception=True)
+    # Bad titles (400), a milestone in no plan or a full checklist (409) reach the exception handler.
+    item = checklists.add_item(request.user, milestone, **create.validated_data)  # type: ignore[arg-type]
+    return checklist_items(request.user).get(pk=item.pk)  # type: ignore[arg-type]

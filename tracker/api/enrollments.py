@@ -11,10 +11,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 
 from api.errors import Conflict
-from tracker.models import Enrollment, EnrollmentStatus, Milestone
+from api.etags import conflict_response, precondition, version_etag
+from tracker.models import Enrollment, EnrollmentStatus, Milestone, VersionConflict
 from tracker.planning import plan_dates
 
 from .serializers.enrollments import (
@@ -76,7 +76,7 @@ class OwnPlanCreate(generics.GenericAPIView[Enrollment]):
 
     @extend_schema(request=OwnPlanCreateSerializer, responses={201: EnrollmentSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        create = OwnPlanCreateSerializer(data=request.data)
+        create = OwnPlanCreateSerializer(data=request.data, context=self.get_serializer_context())
         create.is_valid(raise_exception=True)
         # A blank title (400 required) reaches the exception handler.
         enrollment = Enrollment.objects.start_own(request.user, **create.validated_data)  # type: ignore[arg-type]
@@ -84,33 +84,69 @@ class OwnPlanCreate(generics.GenericAPIView[Enrollment]):
 
 
 class EnrollmentDetail(UserEnrollments, generics.RetrieveUpdateDestroyAPIView[Enrollment]):
-    """One enrollment. PATCH changes status, target date or an own plan's title; DELETE archives."""
+    """One enrollment. PATCH changes status, target date or an own plan's title; DELETE archives.
+
+    Both may name the version they started from (If-Match or ``base_version``): 412 when stale.
+    """
 
     serializer_class = EnrollmentUpdateSerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
-    def perform_update(self, serializer: BaseSerializer[Enrollment]) -> None:
-        enrollment = serializer.instance
-        assert enrollment is not None
-        if enrollment.status == EnrollmentStatus.ARCHIVED and not enrollment.is_own:
-            # Archived enrollments are history; reviving one could make a second
-            # live plan for the track. The way back is enrolling again. A plan
-            # of one's own has no track to enrol in: it comes back itself
-            # (``Enrollment.change_status``).
-            raise Conflict("An archived enrollment cannot change; enrol in the track again.", code="archived")
-        title = serializer.validated_data.pop("title", None)
-        # The status goes through the model, which keeps completed_at right.
-        new_status = serializer.validated_data.pop("status", None)
-        with transaction.atomic():
-            if title is not None:
-                enrollment.rename(title)  # 400 not_own for a catalogue plan, before anything changes
-            enrollment = serializer.save()
-            if new_status is not None:
-                enrollment.change_status(new_status)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        enrollment = self.get_object()
+        return Response(self.get_serializer(enrollment).data, headers={"ETag": version_etag(enrollment.version)})
 
-    def perform_destroy(self, instance: Enrollment) -> None:
-        # Archiving keeps the enrollment and the user's progress history.
-        instance.change_status(EnrollmentStatus.ARCHIVED)
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        expected, data = precondition(request)
+        try:
+            enrollment = update_plan(self.get_object(), data, expected)
+        except VersionConflict:
+            return self.conflict()
+        return Response(self.get_serializer(enrollment).data, headers={"ETag": version_etag(enrollment.version)})
+
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        expected, _ = precondition(request)
+        enrollment = self.get_object()
+        try:
+            with transaction.atomic():
+                Enrollment.objects.select_for_update().get(pk=enrollment.pk).check_version(expected)
+                # Archiving keeps the enrollment and the user's progress history.
+                enrollment.change_status(EnrollmentStatus.ARCHIVED)
+        except VersionConflict:
+            return self.conflict()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def conflict(self) -> Response:
+        enrollment = self.get_object()
+        return conflict_response(self.get_serializer(enrollment).data, enrollment.version)
+
+
+def update_plan(enrollment: Enrollment, data: Any, expected: int | None) -> Enrollment:
+    """Apply a PATCH body to the user's ``enrollment``: status, target date, an own plan's title; the plan after.
+
+    One transaction, the row locked: a stale ``expected`` version is refused
+    (``VersionConflict``) before anything changes.
+    """
+    serializer = EnrollmentUpdateSerializer(enrollment, data=data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    if enrollment.status == EnrollmentStatus.ARCHIVED and not enrollment.is_own:
+        # Archived enrollments are history; reviving one could make a second
+        # live plan for the track. The way back is enrolling again. A plan
+        # of one's own has no track to enrol in: it comes back itself
+        # (``Enrollment.change_status``).
+        raise Conflict("An archived enrollment cannot change; enrol in the track again.", code="archived")
+    title = serializer.validated_data.pop("title", None)
+    # The status goes through the model, which keeps completed_at right.
+    new_status = serializer.validated_data.pop("status", None)
+    with transaction.atomic():
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        locked.check_version(expected)
+        if title is not None:
+            enrollment.rename(title)  # 400 not_own for a catalogue plan, before anything changes
+        enrollment = serializer.save()
+        if new_status is not None:
+            enrollment.change_status(new_status)
+    return enrollment
 
 
 class EnrollmentPlan(UserEnrollments):

@@ -30,7 +30,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import Conflict
-from tracker.models import AT_END, Enrollment, Milestone, PlanStep
+from api.etags import conflict_response, precondition, version_etag
+from tracker.models import AT_END, Enrollment, Milestone, PlanStep, VersionConflict
 from tracker.progress import StepState, track_progress
 
 from .enrollments import UserEnrollments
@@ -123,47 +124,95 @@ class PlanStepDetail(PlanStepsBase):
 
     def step(self, enrollment: Enrollment) -> tuple[Milestone, PlanStep | None]:
         """The plan's milestone named in the URL and its own step (None: a step of the track's ladder); else 404."""
-        slug = self.kwargs["milestone_slug"]
-        try:
-            step = enrollment.own_step(slug)
-            return step.milestone, step
-        except PlanStep.DoesNotExist:
-            pass
-        try:
-            return enrollment.milestone_in_plan(slug), None
-        except Milestone.DoesNotExist:
-            raise NotFound() from None
+        return find_step(enrollment, self.kwargs["milestone_slug"])
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         enrollment = self.plan()
         milestone, _ = self.step(enrollment)
-        return Response(PlanStepSerializer(step_of(enrollment, milestone)).data)
+        return answer(step_of(enrollment, milestone))
 
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        expected, data = precondition(request)
         enrollment = self.plan()
         milestone, step = self.step(enrollment)
-        data = self.body(PlanStepUpdateSerializer, enrollment)
-        moving = "after" in data
-        after = data.pop("after", None)
-        if data and not milestone.is_personal:
-            raise PermissionDenied(NOT_PERSONAL, code="not_personal")
-        if moving and step is None:
-            raise Conflict(LADDER_STEP_MOVE, code="ladder_step")
-        if step is not None:
-            with transaction.atomic():
-                if data:
-                    edit(step, data)
-                if moving:
-                    step.move(after)
-        return Response(PlanStepSerializer(step_of(enrollment, milestone)).data)
+        try:
+            update_step(request, enrollment, milestone, step, data, expected)
+        except VersionConflict:
+            return conflict(enrollment, milestone)
+        return answer(step_of(enrollment, milestone))
 
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        expected, _ = precondition(request)
         enrollment = self.plan()
         milestone, step = self.step(enrollment)
         if step is None:
             raise Conflict(LADDER_STEP_REMOVE.replace("{slug}", milestone.slug), code="ladder_step")
-        step.remove()
+        try:
+            with transaction.atomic():
+                if milestone.is_personal:
+                    Milestone.objects.select_for_update().get(pk=milestone.pk).check_version(expected)
+                step.remove()
+        except VersionConflict:
+            return conflict(enrollment, milestone)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def find_step(enrollment: Enrollment, slug: str) -> tuple[Milestone, PlanStep | None]:
+    """The plan's milestone ``slug`` and its own step (None: a step of the track's ladder); else 404."""
+    try:
+        step = enrollment.own_step(slug)
+        return step.milestone, step
+    except PlanStep.DoesNotExist:
+        pass
+    try:
+        return enrollment.milestone_in_plan(slug), None
+    except Milestone.DoesNotExist:
+        raise NotFound() from None
+
+
+def answer(item: StepState) -> Response:
+    """A step of the plan, with the ETag of its personal milestone's version (none for a catalogue one)."""
+    data = PlanStepSerializer(item).data
+    headers = {"ETag": version_etag(data["version"])} if data["version"] is not None else None
+    return Response(data, headers=headers)
+
+
+def conflict(enrollment: Enrollment, milestone: Milestone) -> Response:
+    """412 with the step as it stands now."""
+    data = PlanStepSerializer(step_of(enrollment, milestone)).data
+    return conflict_response(data, data["version"] or 0)
+
+
+def update_step(
+    request: Request,
+    enrollment: Enrollment,
+    milestone: Milestone,
+    step: PlanStep | None,
+    data: Any,
+    expected: int | None,
+) -> None:
+    """Apply a PATCH body to the plan's ``milestone``: move a step the user added, edit a milestone of their own.
+
+    A stale ``expected`` version of the personal milestone is refused
+    (``VersionConflict``, checked on the locked row) before anything changes.
+    """
+    serializer = PlanStepUpdateSerializer(data=data, context={"enrollment": enrollment, "user": request.user})
+    serializer.is_valid(raise_exception=True)
+    fields = dict(serializer.validated_data)
+    moving = "after" in fields
+    after = fields.pop("after", None)
+    if fields and not milestone.is_personal:
+        raise PermissionDenied(NOT_PERSONAL, code="not_personal")
+    if moving and step is None:
+        raise Conflict(LADDER_STEP_MOVE, code="ladder_step")
+    if step is not None:
+        with transaction.atomic():
+            if milestone.is_personal:
+                Milestone.objects.select_for_update().get(pk=milestone.pk).check_version(expected)
+            if fields:
+                edit(step, fields)
+            if moving:
+                step.move(after)
 
 
 def edit(step: PlanStep, data: dict[str, Any]) -> None:

@@ -12,6 +12,12 @@ track left or withdrawn), so the app drops whichever of them it holds.
 ``removed`` is complete each time; dropping a slug the app does not hold is a
 no-op. It never names a milestone the user could not have been shown.
 
+Conflicts: the user's state on a milestone carries ``version`` (0 before the
+first change) and answers with it as its ETag; a PATCH may send the version it
+started from (If-Match or ``base_version``, ``api.etags.precondition``) and
+gets a 412 with the current state when it is stale. ``sync/`` (the ``sync``
+app) is the cursor-based sync that never skips; ``updated_since`` stays for v1.
+
 Only milestones a person may see (``Milestone.objects.visible_to``: the
 published catalogue and their own personal milestones) are listed, read or
 written here: any other slug is a 404, as an unknown one is.
@@ -19,19 +25,22 @@ written here: any other slug is a 404, as an unknown one is.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from contextlib import ExitStack
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from api.etags import conflict_response, precondition, version_etag
 from api.pagination import PagePagination
+from api.query import TimeQueryFilter
 from tracker.models import (
     CareerTrack,
     Category,
@@ -41,9 +50,15 @@ from tracker.models import (
     Milestone,
     MilestoneProgress,
     Status,
+    VersionConflict,
+    acting_device,
+    clean_device_id,
 )
 
 from .serializers.progress import EarningSerializer, ProgressSerializer, ProgressUpdateSerializer, RenewalSerializer
+
+# The app installation behind a write (``RecordsDevice``).
+DEVICE_HEADER = "Device-Id"
 
 
 def progress_states(user: User) -> QuerySet[Milestone]:
@@ -62,32 +77,14 @@ def progress_states(user: User) -> QuerySet[Milestone]:
             my_evidence_url=F("mine__evidence_url"),
             my_notes=F("mine__notes"),
             my_updated_at=F("mine__updated_at"),
+            my_version=F("mine__version"),
         )
         .order_by("slug")
     )
 
 
-class SyncTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 time the database can compare with: within the years 1 to 9999 once turned to UTC.
-
-    ``9999-12-31T23:59:59-01:00`` parses, but is past the last moment a
-    datetime holds in UTC, where every backend compares it.
-    """
-
-    default_error_messages = {"out_of_range": "Give a time between the years 1 and 9999 in UTC."}
-
-    def to_python(self, value: Any) -> datetime | None:
-        try:
-            parsed = super().to_python(value)
-            if parsed is not None:
-                parsed.astimezone(UTC)
-        except OverflowError:
-            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
-        return parsed
-
-
-class SyncTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = SyncTimeField
+# Every date-time query parameter parses alike: zone required, a "+" sent unencoded read as one.
+SyncTimeFilter = TimeQueryFilter
 
 
 class ProgressFilter(django_filters.FilterSet):
@@ -192,33 +189,33 @@ class ProgressList(generics.ListAPIView[Milestone]):
         return super().list(request, *args, **kwargs)
 
 
-@extend_schema_view(patch=extend_schema(request=ProgressUpdateSerializer, responses={200: ProgressSerializer}))
-class ProgressDetail(generics.GenericAPIView[Milestone]):
-    """The user's state on one milestone. PATCH creates it on first touch, so a retry is harmless."""
+class RecordsDevice:
+    """For write views: the ``Device-Id`` header names the app installation, kept on the history it writes.
 
-    serializer_class = ProgressSerializer
-    lookup_field = "slug"
-    lookup_url_kwarg = "milestone_slug"
+    Optional (the web sends none); when sent it must be 1 to 64 letters,
+    digits or ``. _ : -`` (400 ``invalid_device_id`` on the header otherwise).
+    It holds for the whole request (``acting_device``), so history written
+    indirectly, as by a checklist tick that starts its milestone, names it too.
+    """
 
-    def get_queryset(self) -> QuerySet[Milestone]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Milestone.objects.none()
-        return progress_states(self.request.user)  # type: ignore[arg-type]
+    device_header = DEVICE_HEADER  # api.schema documents the header on the operations of these views
 
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(self.get_object()).data)
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return  # nothing is written, so nothing is recorded
+        try:
+            device = clean_device_id(request.headers.get(DEVICE_HEADER, ""))
+        except DjangoValidationError as exc:
+            raise ValidationError({DEVICE_HEADER: [ErrorDetail(exc.messages[0], code="invalid_device_id")]}) from None
+        self._device_scope = ExitStack()
+        self._device_scope.enter_context(acting_device(device))
 
-    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # A plain lookup (404 for a milestone no one may see): the user's state
-        # is read from the row the update leaves, not from a second annotated query.
-        milestone = _visible_milestone(request, kwargs[self.lookup_url_kwarg])
-        update = ProgressUpdateSerializer(data=request.data)
-        update.is_valid(raise_exception=True)
-        # One domain call, one transaction: status and details are saved together or not at all.
-        # PrerequisitesMissing (409) and ValidationError (400) reach the exception handler.
-        # An empty PATCH changes nothing and answers the current state.
-        row = MilestoneProgress.objects.update_state(request.user, milestone, **update.validated_data)  # type: ignore[arg-type]
-        return Response(self.get_serializer(with_state(milestone, row)).data)
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        scope = getattr(self, "_device_scope", None)
+        if scope is not None:
+            scope.close()
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc,no-any-return]
 
 
 def with_state(milestone: Milestone, row: MilestoneProgress | None) -> Milestone:
@@ -233,22 +230,80 @@ def with_state(milestone: Milestone, row: MilestoneProgress | None) -> Milestone
         "evidence_url",
         "notes",
         "updated_at",
+        "version",
     ):
         setattr(milestone, f"my_{name}", getattr(row, name) if row is not None else None)
     return milestone
 
 
-def _visible_milestone(request: Request, slug: str) -> Milestone:
+def visible_milestone(request: Request, slug: str) -> Milestone:
     """The milestone ``slug`` as the requesting user may see it (404 otherwise), with its successor."""
     visible = Milestone.objects.visible_to(request.user).select_related("successor")  # type: ignore[arg-type]
     return generics.get_object_or_404(visible, slug=slug)
+
+
+@extend_schema_view(patch=extend_schema(request=ProgressUpdateSerializer, responses={200: ProgressSerializer}))
+class ProgressDetail(RecordsDevice, generics.GenericAPIView[Milestone]):
+    """The user's state on one milestone. PATCH creates it on first touch, so a retry is harmless."""
+
+    serializer_class = ProgressSerializer
+    lookup_field = "slug"
+    lookup_url_kwarg = "milestone_slug"
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Milestone.objects.none()
+        return progress_states(self.request.user)  # type: ignore[arg-type]
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        milestone = self.get_object()
+        return Response(self.get_serializer(milestone).data, headers=progress_etag(milestone))
+
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        expected, data = precondition(request)
+        milestone = visible_milestone(request, kwargs[self.lookup_url_kwarg])
+        try:
+            milestone = update_progress(request, milestone, data, expected)
+        except VersionConflict:
+            current = current_progress(request, milestone.slug)
+            return conflict_response(self.get_serializer(current).data, current.my_version or 0)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(milestone).data, headers=progress_etag(milestone))
+
+
+def progress_etag(milestone: Milestone) -> dict[str, str]:
+    """The ETag of the user's state on ``milestone``: its version (0 before the first change)."""
+    return {"ETag": version_etag(milestone.my_version or 0)}  # type: ignore[attr-defined]
+
+
+def update_progress(request: Request, milestone: Milestone, data: Any, expected: int | None) -> Milestone:
+    """Apply a progress PATCH body to ``milestone`` (one the user may see); the milestone with the new state.
+
+    One domain call, one transaction: status and details are saved together
+    or not at all. ValidationError (400), PrerequisitesMissing (409) and
+    VersionConflict (412, when ``expected`` is stale) are raised for the
+    caller to answer. An empty body changes nothing and gives the current state.
+    """
+    update = ProgressUpdateSerializer(data=data)
+    update.is_valid(raise_exception=True)
+    row = MilestoneProgress.objects.update_state(
+        request.user,  # type: ignore[arg-type]
+        milestone,
+        expected_version=expected,
+        **update.validated_data,
+    )
+    return with_state(milestone, row)
+
+
+def current_progress(request: Request, slug: str) -> Milestone:
+    """The user's state on the milestone ``slug`` as it stands (what a 412 carries)."""
+    return generics.get_object_or_404(progress_states(request.user), slug=slug)  # type: ignore[arg-type]
 
 
 @extend_schema_view(
     get=extend_schema(responses={200: EarningSerializer(many=True)}),
     post=extend_schema(request=RenewalSerializer, responses={201: ProgressSerializer}),
 )
-class ProgressRenewals(generics.GenericAPIView[Milestone]):
+class ProgressRenewals(RecordsDevice, generics.GenericAPIView[Milestone]):
     """A certification's earnings, oldest first (GET), and recording a renewal (POST).
 
     A renewal is refused with 400 on ``status`` and a code: ``renewal_not_open``
@@ -260,15 +315,15 @@ class ProgressRenewals(generics.GenericAPIView[Milestone]):
 
     serializer_class = ProgressSerializer
     pagination_class = None
-    queryset = Milestone.objects.none()  # read per request through _visible_milestone
+    queryset = Milestone.objects.none()  # read per request through visible_milestone
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        milestone = _visible_milestone(request, kwargs["milestone_slug"])
+        milestone = visible_milestone(request, kwargs["milestone_slug"])
         earnings = Earning.objects.filter(user=request.user, milestone=milestone).order_by("earned_on", "id")  # type: ignore[misc]
         return Response(EarningSerializer(earnings, many=True).data)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        milestone = _visible_milestone(request, kwargs["milestone_slug"])
+        milestone = visible_milestone(request, kwargs["milestone_slug"])
         renewal = RenewalSerializer(data=request.data)
         renewal.is_valid(raise_exception=True)
         row = MilestoneProgress.objects.update_state(

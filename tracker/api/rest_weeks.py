@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.query import check_single_values
 from tracker import activity
 
 from .serializers.rest_weeks import RestWeekRequestSerializer, RestWeekSerializer
@@ -43,6 +44,7 @@ class RestWeeks(APIView):
     @extend_schema(parameters=[RestWeekRequestSerializer], request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Take back this week's rest week; 204 whether or not there was one. ``not_this_week`` as for POST."""
+        check_single_values(request, ["week"])  # a repeated or empty week is a 400, not "this week"
         serializer = RestWeekRequestSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         activity.undo_rest_week(request.user, serializer.validated_data.get("week"))  # type: ignore[arg-type]

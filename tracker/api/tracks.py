@@ -14,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.etags import ETagMixin, etag_of
+from api.query import StrictFilterBackend
 from tracker import versions
-from tracker.models import CareerTrack, LadderStep
+from tracker.models import CareerTrack, CareerTrackQuerySet, LadderStep
 
 from .serializers.tracks import TrackDetailSerializer, TrackSerializer
 
@@ -30,13 +31,27 @@ class TrackFilter(django_filters.FilterSet):
         fields = ("parent",)
 
 
+def track_details() -> CareerTrackQuerySet:
+    """Published tracks with all their detail shows, in a fixed number of queries (the detail, the catalogue sync)."""
+    steps = LadderStep.objects.ladder().prefetch_related("milestone__resources")
+    return (
+        CareerTrack.objects.published()
+        .select_related("parent")
+        .prefetch_related(
+            "levels",
+            Prefetch("steps", queryset=steps),
+            Prefetch("specialisations", queryset=CareerTrack.objects.published().order_by("order", "name")),
+        )
+    )
+
+
 class TrackList(ETagMixin, generics.ListAPIView[CareerTrack]):
     """Published tracks in catalogue order; ``search`` matches the name."""
 
     permission_classes = (AllowAny,)
     serializer_class = TrackSerializer
     filterset_class = TrackFilter
-    filter_backends = (django_filters.rest_framework.DjangoFilterBackend, SearchFilter)
+    filter_backends = (StrictFilterBackend, SearchFilter)
     search_fields = ("name",)
 
     def get_queryset(self) -> QuerySet[CareerTrack]:
@@ -56,16 +71,7 @@ class TrackDetail(ETagMixin, generics.RetrieveAPIView[CareerTrack]):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[CareerTrack]:
-        steps = LadderStep.objects.ladder().prefetch_related("milestone__resources")
-        return (
-            CareerTrack.objects.published()
-            .select_related("parent")
-            .prefetch_related(
-                "levels",
-                Prefetch("steps", queryset=steps),
-                Prefetch("specialisations", queryset=CareerTrack.objects.published().order_by("order", "name")),
-            )
-        )
+        return track_details()
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         def compute() -> dict[str, Any] | None:

@@ -26,6 +26,7 @@ class ChecklistItemSerializer(serializers.Serializer[ChecklistItem]):
     done = serializers.BooleanField(source="my_done", read_only=True)
     done_at = serializers.DateTimeField(source="my_done_at", read_only=True, allow_null=True)
     updated_at = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_updated_at(self, item: ChecklistItem) -> str:
@@ -33,6 +34,15 @@ class ChecklistItemSerializer(serializers.Serializer[ChecklistItem]):
         mine = item.my_updated_at  # type: ignore[attr-defined]
         latest = max(mine, item.updated_at) if mine else item.updated_at
         return serializers.DateTimeField().to_representation(latest)
+
+    def get_version(self, item: ChecklistItem) -> int:
+        """The item and your tick together: moves on when either changes. Send it in If-Match."""
+        return item_version(item)
+
+
+def item_version(item: ChecklistItem) -> int:
+    """An item's version as a person sees it (``ChecklistItem.check_state_version``), read from ``with_state``."""
+    return item.version + int(item.my_version or 0)  # type: ignore[attr-defined]
 
 
 class ChecklistSerializer(serializers.Serializer[Any]):

@@ -10,6 +10,7 @@ from tracker.models import Category, EnrollmentStatus, Status
 from tracker.progress import (
     ALTERNATIVE,
     CANDIDATE,
+    EXPIRED,
     REQUIRED,
     CategoryProgress,
     Dashboard,
@@ -24,7 +25,9 @@ class DashboardMilestoneSerializer(serializers.Serializer[StepState]):
     title = serializers.CharField(source="milestone.title")
     category = serializers.ChoiceField(source="milestone.category", choices=Category.choices)
     personal = serializers.BooleanField(source="milestone.is_personal", help_text="A milestone of your own.")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[*Status.values, EXPIRED], help_text="Your state on it; expired: a certification that lapsed."
+    )
     target_date = serializers.DateField(allow_null=True)
     role = serializers.ChoiceField(
         choices=[REQUIRED, CANDIDATE, ALTERNATIVE],

@@ -10,6 +10,7 @@ from drf_spectacular.plumbing import build_choice_field
 from rest_framework import serializers
 
 from tracker.models import CareerTrack, Enrollment, EnrollmentStatus
+from tracker.planning import check_target_date
 
 from .plan_steps import KnownFieldsOnly
 from .tracks import PublishedTrackField
@@ -32,6 +33,21 @@ class EnrollmentStatusFieldExtension(OpenApiSerializerFieldExtension):
         return auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
 
 
+class TargetDateRule(serializers.Serializer[Any]):
+    """A ``target_date`` after today on the person's calendar (``tracker.planning.check_target_date``).
+
+    An unchanged date passes, so a client that sends back the plan it read
+    (whose target has since passed) is not refused for it.
+    """
+
+    def validate_target_date(self, value: date | None) -> date | None:
+        instance = getattr(self, "instance", None)
+        if value is None or (instance is not None and value == instance.target_date):
+            return value
+        check_target_date(value, instance.user if instance is not None else self.context["request"].user)
+        return value
+
+
 class PlanTitleField(serializers.CharField):
     """The plan's name, read from its track: the catalogue track's name, or the title of a plan of one's own."""
 
@@ -39,7 +55,7 @@ class PlanTitleField(serializers.CharField):
         return instance.track.name
 
 
-class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
+class EnrollmentSerializer(TargetDateRule, serializers.ModelSerializer[Enrollment]):
     track = PublishedTrackField(
         help_text="The track followed; for a plan of your own, its private track (not listed under tracks/)."
     )
@@ -65,8 +81,9 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
             "target_date",
             "completed_at",
             "updated_at",
+            "version",
         )
-        read_only_fields = ("id", "started_at", "completed_at", "updated_at")
+        read_only_fields = ("id", "started_at", "completed_at", "updated_at", "version")
 
     def to_representation(self, instance: Enrollment) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -85,7 +102,7 @@ class EnrollmentUpdateSerializer(EnrollmentSerializer):
     )
 
 
-class OwnPlanCreateSerializer(KnownFieldsOnly):
+class OwnPlanCreateSerializer(TargetDateRule, KnownFieldsOnly):
     """A plan of one's own: a name, and optionally a published track whose milestones it starts with."""
 
     # Blank is the domain's to refuse (``start_own``: 400 required), as on rename.

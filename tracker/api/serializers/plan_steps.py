@@ -49,11 +49,17 @@ class PlanStepSerializer(serializers.Serializer[StepState]):
         source="group.slug", read_only=True, allow_null=True, help_text="The choice group it is one option of."
     )
     prerequisites = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_prerequisites(self, item: StepState) -> list[str]:
         """Slugs of what comes first, done or not (prefetched with the plan's steps)."""
         return [milestone.slug for milestone in item.milestone.prerequisites.all()]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_version(self, item: StepState) -> int | None:
+        """A milestone of your own: its version, to send in If-Match when editing it; null for a catalogue one."""
+        return item.milestone.version if item.milestone.is_personal else None
 
 
 class PlanStepsSerializer(serializers.Serializer[Any]):

@@ -74,6 +74,7 @@ class ProgressSerializer(serializers.Serializer[Milestone]):
     evidence_url = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
     updated_at = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ChoiceField(choices=[*Status.values, EXPIRED]))
     def get_status(self, milestone: Milestone) -> str:
@@ -106,6 +107,10 @@ class ProgressSerializer(serializers.Serializer[Milestone]):
         mine = milestone.my_updated_at  # type: ignore[attr-defined]
         latest = max(mine, milestone.updated_at) if mine else milestone.updated_at
         return serializers.DateTimeField().to_representation(latest)
+
+    def get_version(self, milestone: Milestone) -> int:
+        """Your state's version (0 before your first change): send it back in If-Match to refuse a stale write."""
+        return int(milestone.my_version or 0)  # type: ignore[attr-defined]
 
 
 class ProgressUpdateSerializer(serializers.Serializer[Any]):

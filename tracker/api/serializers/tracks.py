@@ -31,6 +31,8 @@ class PublishedTrackField(serializers.SlugRelatedField[CareerTrack]):
 class TrackSerializer(serializers.ModelSerializer[CareerTrack]):
     # "parent" is also Field.parent (the enclosing serializer) to the type checker.
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)  # type: ignore[assignment,var-annotated]
+    # A JSONField to the model (CareerTrack.clean keeps it a list of names); typed here for the schema.
+    tools = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Typical tools, by name.")
 
     class Meta:
         model = CareerTrack
