@@ -30,7 +30,14 @@ def export(user: User) -> dict[str, Any]:
             for n in Notification.objects.filter(user=user).order_by("created_at", "id")
         ],
         "devices": [
-            {"platform": d.platform, "token_ending": d.token[-6:], "created_at": iso(d.created_at)}
+            {
+                "platform": d.platform,
+                "token_ending": d.token[-6:],
+                "apns_environment": d.apns_environment,
+                "app_version": d.app_version,
+                "locale": d.locale,
+                "created_at": iso(d.created_at),
+            }
             for d in Device.objects.filter(user=user).order_by("created_at", "id")
         ],
         "deliveries": [

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from accounts.models import User
 from nudges.models import Channel, Delivery, DeliveryStatus, Device, Notification
 
-from .push import PushOutcome, get_sender
+from .push import PushMessage, PushOutcome, PushTarget, get_sender
 from .unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ def notification_for(delivery: Delivery) -> Notification:
         title=str(payload.get("title", ""))[:200],
         body=str(payload.get("body", "")),
         url=str(payload.get("url", ""))[:500],
+        delivery_id=delivery.pk,
     )
 
 
@@ -175,6 +176,31 @@ def _send_on(mail: BaseEmailBackend, message: EmailMultiAlternatives) -> None:
         raise
 
 
+def push_message(delivery: Delivery) -> PushMessage:
+    """The push of ``delivery``: its words, and the ids the app deep-links with (README, "Push").
+
+    ``notification`` is the inbox entry written for the same nudge (its
+    in-app delivery goes first in a batch), when there is one by now.
+    """
+    payload = delivery.payload
+    url = str(payload.get("url") or "/")
+    data = {"rule": str(delivery.rule), "url": settings.SITE_URL + url if url.startswith("/") else url}
+    notification = (
+        Notification.objects.filter(
+            delivery__user_id=delivery.user_id, delivery__rule=delivery.rule, delivery__period=delivery.period
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if notification is not None:
+        data["notification"] = str(notification)
+    if payload.get("plan") is not None:
+        data["plan"] = str(payload["plan"])
+    if payload.get("milestone"):
+        data["milestone"] = str(payload["milestone"])
+    return PushMessage(title=str(payload.get("title", "")), body=str(payload.get("body", "")), data=data)
+
+
 def send_push(delivery: Delivery, user: User) -> None:
     """Push to each of the user's devices; a dead token's device is deleted.
 
@@ -183,15 +209,14 @@ def send_push(delivery: Delivery, user: User) -> None:
     """
     sender = get_sender()
     payload = delivery.payload
+    message = push_message(delivery)
     reached: list[str] = list(payload.get("pushed", []))
     transient: list[str] = []
     permanent: list[str] = []
     for device in Device.objects.filter(user=user).order_by("pk"):
         if device.token in reached:
             continue
-        result = sender.send(
-            device.token, str(payload.get("title", "")), str(payload.get("body", "")), str(payload.get("url", "/"))
-        )
+        result = sender.send(PushTarget(device.token, device.platform, device.apns_environment), message)
         if result.outcome is PushOutcome.SENT:
             reached.append(device.token)
         elif result.outcome is PushOutcome.UNREGISTERED:

@@ -7,11 +7,13 @@ app only takes them over in Django's state (``SeparateDatabaseAndState``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
@@ -57,6 +59,11 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True, help_text="Where the nudge leads, a path in the app.")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The in-app delivery this entry was written for: a push of the same nudge
+    # names it (``data.notification``), so tapping the push can open and mark it.
+    delivery = models.OneToOneField(
+        "Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="notification", editable=False
+    )
 
     objects = models.Manager.from_queryset(NotificationQuerySet)()
 
@@ -97,25 +104,75 @@ class DeviceTaken(Exception):
         )
 
 
+# What the app may say about a device besides its token and platform.
+DEVICE_DETAILS = ("apns_environment", "app_version", "locale")
+
+APNS_ONLY_ON_IOS = "Only an iOS device has an APNs environment."
+
+
+def validate_apns_environment(platform: str, environment: str) -> None:
+    """An APNs environment belongs to iOS devices only (a database constraint holds it too)."""
+    if environment and platform != Platform.IOS:
+        raise ValidationError({"apns_environment": ValidationError(APNS_ONLY_ON_IOS, code="not_ios")})
+
+
+# A well-formed BCP 47 language tag (RFC 5646 section 2.1, its langtag and
+# privateuse productions; the few grandfathered irregular tags are left out):
+# language[-extlang], then optional script, region, variants, extensions.
+_LANGUAGE_TAG = re.compile(
+    r"""
+    ^(?:
+      (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})   # language, with up to 3 extlangs
+      (?:-[a-z]{4})?                                # script
+      (?:-(?:[a-z]{2}|[0-9]{3}))?                   # region
+      (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*      # variants
+      (?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*          # extensions
+      (?:-x(?:-[a-z0-9]{1,8})+)?                    # private use
+    |x(?:-[a-z0-9]{1,8})+)$
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def validate_locale(value: str) -> None:
+    """A BCP 47 language tag such as ``en``, ``en-GB``, ``pt-BR`` or ``zh-Hant-TW`` (not ``en_GB``)."""
+    if not _LANGUAGE_TAG.match(value):
+        raise ValidationError(
+            "Enter a BCP 47 language tag such as en-GB or pt-BR (hyphens, not underscores).", code="invalid_locale"
+        )
+
+
 class DeviceManager(models.Manager["Device"]):
-    def register(self, user: User, token: str, platform: str) -> tuple[Device, bool]:
-        """Register ``token`` for ``user``: the device, and whether it is new. Again, it only updates the platform.
+    def register(self, user: User, token: str, platform: str, **details: str) -> tuple[Device, bool]:
+        """Register ``token`` for ``user``: the device, and whether it is new.
+
+        Again, it updates the platform and the ``details`` given
+        (``DEVICE_DETAILS``); those not given keep their value, and a device
+        that is no longer iOS loses its APNs environment.
 
         A token registered to another account stays there (``DeviceTaken``):
         it moves only after that account signed out on the phone naming it,
-        or changed its password, both of which delete the device. Otherwise
-        anyone who learnt a token could take the person's nudges.
+        or changed its password, both of which delete the device
+        (``nudges.receivers``). Otherwise anyone who learnt a token could
+        take the person's nudges.
         """
+        details = {name: value for name, value in details.items() if name in DEVICE_DETAILS}
         try:
             with transaction.atomic():
-                device, created = self.get_or_create(token=token, defaults={"user": user, "platform": platform})
+                device, created = self.get_or_create(
+                    token=token, defaults={"user": user, "platform": platform, **details}
+                )
         except IntegrityError:  # a concurrent registration of the same token won the insert
             device, created = self.get(token=token), False
         if device.user_id != user.pk:
             raise DeviceTaken
         if not created:
             device.platform = platform
-            device.save(update_fields=["platform", "last_seen_at"])
+            for name, value in details.items():
+                setattr(device, name, value)
+            if platform != Platform.IOS:
+                device.apns_environment = ""
+            device.save(update_fields=["platform", *DEVICE_DETAILS, "last_seen_at"])
         return device, created
 
 
@@ -135,7 +192,12 @@ class Device(models.Model):
         "APNs environment", max_length=10, choices=ApnsEnvironment.choices, blank=True, help_text="iOS only."
     )
     app_version = models.CharField(max_length=40, blank=True)
-    locale = models.CharField(max_length=35, blank=True, help_text="The app's language, a BCP 47 tag such as en-GB.")
+    locale = models.CharField(
+        max_length=35,
+        blank=True,
+        validators=[validate_locale],
+        help_text="The app's language, a BCP 47 tag such as en-GB.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
 
@@ -144,9 +206,19 @@ class Device(models.Model):
     class Meta:
         db_table = "tracker_device"
         ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(apns_environment="") | models.Q(platform="ios"),
+                name="device_apns_environment_only_on_ios",
+                violation_error_message=APNS_ONLY_ON_IOS,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} device of {self.user}"
+
+    def clean(self) -> None:
+        validate_apns_environment(self.platform, self.apns_environment)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from nudges.models import ReminderPreferences, Rule
-from tracker.models import LAPSED, RENEWAL_OPEN, Validity
+from tracker.models import LAPSED, RENEWAL_OPEN, Enrollment, Milestone, Validity
 from tracker.progress import StepState, TrackProgress
 
 DEADLINE_WARNINGS = (7, 1)  # days before a target date
@@ -37,10 +38,29 @@ class Nudge:
     body: str
     url: str = "/"
     lines: tuple[str, ...] = ()
+    # What the nudge is about, for the app's deep link (a push's ``data``): the
+    # plan (enrollment id) and the milestone (slug), where there is one.
+    plan: int | None = None
+    milestone: str = ""
 
     def payload(self) -> dict[str, object]:
         """What a delivery stores, so a retry sends the same words."""
-        return {"title": self.title, "body": self.body, "url": self.url, "lines": list(self.lines)}
+        payload: dict[str, object] = {"title": self.title, "body": self.body, "url": self.url}
+        payload["lines"] = list(self.lines)
+        if self.plan is not None:
+            payload["plan"] = self.plan
+        if self.milestone:
+            payload["milestone"] = self.milestone
+        return payload
+
+
+def about(enrollment: Enrollment, milestone: Milestone | None = None) -> dict[str, Any]:
+    """The link fields of a nudge about ``enrollment`` (at ``milestone``): the web page, and the ids for the app."""
+    return {
+        "url": enrollment.get_absolute_url(milestone),
+        "plan": enrollment.pk,
+        "milestone": milestone.slug if milestone is not None else "",
+    }
 
 
 @dataclass(frozen=True)
@@ -167,14 +187,14 @@ def stalled(state: UserState, now: datetime) -> Nudge | None:
         title=f"Your next step in {track.name} is {step.milestone.title}",
         body=f"It has been {quiet_days} days since your last progress. "
         f"Your next step in {track.name} is {step.milestone.title}.",
-        url=plan.enrollment.get_absolute_url(step.milestone),
+        **about(plan.enrollment, step.milestone),
     )
 
 
 def deadline(state: UserState, now: datetime) -> Nudge | None:
     """A target date a week away, and again a day away (the nearest one first)."""
     today = state.local(now).date()
-    soonest: tuple[int, str, StepState, str] | None = None
+    soonest: tuple[int, str, StepState, dict[str, Any]] | None = None
     for plan in state.plans:
         for item in plan.items:
             if item.is_settled or not item.is_needed or item.target_date is None:
@@ -186,10 +206,10 @@ def deadline(state: UserState, now: datetime) -> Nudge | None:
             warning = 1 if days == 1 else DEADLINE_WARNINGS[0]
             key = f"m{item.milestone.pk}:{item.target_date.isoformat()}:{warning}d"
             if soonest is None or days < soonest[0]:
-                soonest = (days, key, item, plan.enrollment.get_absolute_url(item.milestone))
+                soonest = (days, key, item, about(plan.enrollment, item.milestone))
     if soonest is None:
         return None
-    days, key, item, url = soonest
+    days, key, item, link = soonest
     title, due = item.milestone.title, item.target_date
     assert due is not None
     when = "tomorrow" if days == 1 else f"in {days} days"
@@ -199,7 +219,7 @@ def deadline(state: UserState, now: datetime) -> Nudge | None:
         period=key,
         title=f"{title} is due {when}",
         body=f"Your target for it is {due:%A %-d %B}. Mark it done when it is, or move the date if it needs more time.",
-        url=url,
+        **link,
     )
 
 
@@ -217,7 +237,7 @@ def overdue(state: UserState, now: datetime) -> Nudge | None:
                 title=f"{item.milestone.title} is overdue",
                 body=f"{item.milestone.title} was due on {item.target_date:%d %B %Y}. "
                 "Mark it done, or move the date to one that works.",
-                url=plan.enrollment.get_absolute_url(item.milestone),
+                **about(plan.enrollment, item.milestone),
             )
     return None
 
@@ -241,7 +261,7 @@ def renewal(state: UserState, now: datetime) -> Nudge | None:
             period = f"m{item.milestone.pk}:{validity.expires_on.isoformat()}:{stage}"
             if (Rule.RENEWAL, period) in state.delivered:
                 continue
-            return _renewal_nudge(item, validity, stage, period, plan.enrollment.get_absolute_url(item.milestone))
+            return _renewal_nudge(item, validity, stage, period, about(plan.enrollment, item.milestone))
     return None
 
 
@@ -255,7 +275,7 @@ def _renewal_stage(validity: Validity, today: date) -> str | None:
     return None
 
 
-def _renewal_nudge(item: StepState, validity: Validity, stage: str, period: str, url: str) -> Nudge:
+def _renewal_nudge(item: StepState, validity: Validity, stage: str, period: str, link: dict[str, Any]) -> Nudge:
     milestone = item.milestone
     until = f"{validity.expires_on:%-d %B %Y}"
     if stage == "expired":
@@ -269,7 +289,7 @@ def _renewal_nudge(item: StepState, validity: Validity, stage: str, period: str,
     if item.is_retired and milestone.successor is not None:
         # A retired exam cannot be renewed as such: its successor is how one stays certified.
         body += f" Its exam has been retired: take {milestone.successor.title} to stay certified."
-    return Nudge(rule=Rule.RENEWAL, period=period, title=title, body=body, url=url)
+    return Nudge(rule=Rule.RENEWAL, period=period, title=title, body=body, **link)
 
 
 def digest(state: UserState, now: datetime) -> Nudge | None:
@@ -307,7 +327,7 @@ def celebrations(state: UserState, now: datetime) -> list[Nudge]:
                     period=f"track:{plan.enrollment.pk}",
                     title=f"You completed {track.name}!",
                     body=f"Every milestone of {track.name} is done. Congratulations.",
-                    url=plan.enrollment.get_absolute_url(),
+                    **about(plan.enrollment),
                 )
             )
             continue
@@ -328,7 +348,7 @@ def celebrations(state: UserState, now: datetime) -> list[Nudge]:
                     period=f"level:{level_id}",
                     title=f"You reached {level.title}!",
                     body=f"You finished every milestone of {level.title} in {track.name}.",
-                    url=plan.enrollment.get_absolute_url(),
+                    **about(plan.enrollment),
                 )
             )
     return found

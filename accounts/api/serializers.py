@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import app_settings as allauth_settings
+from allauth.account.forms import ChangePasswordForm
+from allauth.utils import get_form_class
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ErrorDetail, PermissionDenied
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.tokens import Token
 
 from accounts import emails, parts
 from accounts.models import User, validate_display_name, validate_timezone
+from api.fields import STRICT_FIELD_MAPPING, NewPasswordField, TimeZoneField
 
 EMAIL_NOT_VERIFIED = (
     "Confirm your email address first: follow the link we sent to it, "
@@ -26,11 +29,11 @@ class RegisterSerializer(serializers.Serializer[Any]):
     """A sign-up; whether the address is free is not the serializer's to say (``accounts.emails.register``)."""
 
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    password = NewPasswordField()
     display_name = serializers.CharField(
         max_length=80, required=False, allow_blank=True, validators=[validate_display_name]
     )
-    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+    timezone = TimeZoneField(required=False, validators=[validate_timezone])
 
     def validate_email(self, value: str) -> str:
         return emails.normalize(value)
@@ -40,7 +43,9 @@ class RegisterSerializer(serializers.Serializer[Any]):
         try:
             password_validation.validate_password(attrs["password"], candidate)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError({"password": exc.messages}) from exc
+            # Each message keeps its validator's code (password_too_short...), for field_codes.
+            details = [ErrorDetail(m, code=e.code or "invalid") for e in exc.error_list for m in e.messages]
+            raise serializers.ValidationError({"password": details}) from exc
         return attrs
 
 
@@ -97,7 +102,8 @@ def _me_parts() -> list[parts.AccountPart]:
 class MeSerializer(serializers.ModelSerializer[User]):
     """The profile, with each app's nested part (``reminder_preferences``...) from ``accounts.parts``."""
 
-    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+    serializer_field_mapping = STRICT_FIELD_MAPPING  # JSON types read strictly (api.fields): 0 is not a name
+    timezone = TimeZoneField(required=False, validators=[validate_timezone])
 
     class Meta:
         model = User
@@ -127,3 +133,52 @@ class MeSerializer(serializers.ModelSerializer[User]):
                         setattr(row, name, value)
                     row.save(update_fields=[*values, "updated_at"])
         return instance
+
+
+# The web's change-password form (allauth's, in our words) names its fields
+# after allauth; the API's names say what they hold.
+_CHANGE_PASSWORD_FIELDS = {"oldpassword": "current_password", "password1": "new_password", "password2": "new_password"}
+
+
+class PasswordChangeSerializer(serializers.Serializer[Any]):
+    """The current password and a new one, checked by the web's own form (so by the same rules, written once).
+
+    Errors keep the form's codes: ``enter_current_password`` for a wrong
+    current password, and Django's validators' for a weak new one
+    (``password_too_short``, ``password_too_common``, ``password_entirely_numeric``,
+    ``password_too_similar``).
+    """
+
+    current_password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+    new_password = NewPasswordField(
+        help_text="At least 8 characters, not too common, not all digits, not like your email address.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        form_class = get_form_class(allauth_settings.FORMS, "change_password", ChangePasswordForm)
+        new = attrs["new_password"]
+        form = form_class(
+            data={"oldpassword": attrs["current_password"], "password1": new, "password2": new},
+            user=self.context["user"],
+        )
+        if not form.is_valid():
+            errors: dict[str, list[ErrorDetail]] = {}
+            for name, problems in form.errors.as_data().items():
+                field = _CHANGE_PASSWORD_FIELDS.get(name, "non_field_errors")
+                for problem in problems:
+                    errors.setdefault(field, []).extend(
+                        ErrorDetail(message, code=problem.code or "invalid") for message in problem.messages
+                    )
+            raise serializers.ValidationError(errors)
+        attrs["form"] = form
+        return attrs
+
+
+class PasswordChangedSerializer(TokenPairSerializer):
+    """A fresh pair for the app that changed the password: every older refresh token was revoked."""
+
+    message = serializers.CharField()
+
+
+class PasswordResetSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)

@@ -186,3 +186,9 @@ def sign_out(refresh: str, device_token: str = "") -> None:
         if user is not None:
             users_changed([user.pk])  # as for a revoked family (rotate)
             signed_out.send(sender=User, user=user, device_token=device_token)
+
+
+def fresh_pair(user: User) -> dict[str, str]:
+    """An access and a refresh token for ``user``: the first of a new family, as a sign-in hands out."""
+    refresh = FamilyRefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}

@@ -1,14 +1,22 @@
-"""Registration, JWT tokens (obtain, rotate, revoke), and the signed-in person's profile."""
+"""Registration, JWT tokens (obtain, rotate, revoke), the password (change, reset), and the person's profile."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from allauth.account import app_settings as allauth_settings
+from allauth.account import signals as allauth_signals
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm
+from allauth.core import ratelimit
+from allauth.utils import get_form_class
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from redis.exceptions import RedisError
 from rest_framework import generics, status
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,11 +34,16 @@ from .serializers import (
     ConfirmationRequestSerializer,
     DeleteAccountSerializer,
     MeSerializer,
+    PasswordChangedSerializer,
+    PasswordChangeSerializer,
+    PasswordResetSerializer,
     RegisterSerializer,
     RegistrationAcceptedSerializer,
     TokenPairSerializer,
 )
-from .tokens import LogoutSerializer, sign_out
+from .tokens import LogoutSerializer, fresh_pair, sign_out
+
+logger = logging.getLogger(__name__)
 
 
 class AuthEndpoint(APIView):
@@ -140,6 +153,78 @@ class Logout(AuthEndpoint):
         except TokenError as exc:
             raise InvalidToken(str(exc)) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+PASSWORD_CHANGED = (
+    "Your password has been changed. Every other sign-in has ended, and push notifications stopped on all your "
+    "devices: keep using this app with the tokens in this answer, and register its push token again (POST devices/)."
+)
+RESET_SENT = (
+    "Check your inbox: if {email} is the address of an account, we have sent it a link to choose a new password. "
+    "Otherwise it gets a note saying so."
+)
+TOO_MANY_REQUESTS = "Too many requests of this kind. Wait a minute, then try again."
+
+
+def _within_allauth_limit(request: Request, action: str, **who: Any) -> None:
+    """Count one ``action`` against allauth's rate limit, the one the web's page counts against too.
+
+    Past it, 429 with Retry-After (the limits are per minute). While the
+    cache is unreachable the limit is skipped, as every throttle is.
+    """
+    try:
+        allowed = ratelimit.consume(request._request, action=action, **who)
+    except RedisError:
+        logger.warning("%s: the cache is unreachable; allauth's limit is skipped", action)
+        allowed = True
+    if not allowed:
+        raise Throttled(wait=60, detail=TOO_MANY_REQUESTS)
+
+
+class PasswordChange(APIView):
+    """Change the password, giving the current one; the web's rules and limit (allauth's form, 5 a minute).
+
+    Like a change on the web, it ends every other sign-in: every refresh token
+    is revoked, web sessions end, and every push device is forgotten (the
+    apps elsewhere stop getting nudges). This app keeps going with the new
+    token pair in the answer, and registers its push token again.
+    """
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: PasswordChangedSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Read afresh: the authenticated person may come from the cache (api.authentication) without the hash.
+        user = User.objects.get(pk=request.user.pk)
+        _within_allauth_limit(request, "change_password", user=user)
+        serializer = PasswordChangeSerializer(data=request.data, context={"user": user})
+        serializer.is_valid(raise_exception=True)
+        # User.save revokes the refresh tokens, ends the sessions and sends credentials_changed (devices go).
+        serializer.validated_data["form"].save()
+        get_adapter(request._request).send_notification_mail("account/email/password_changed", user)
+        allauth_signals.password_changed.send(sender=User, request=request._request, user=user)
+        return Response({**fresh_pair(user), "message": PASSWORD_CHANGED})
+
+
+class PasswordReset(AuthEndpoint):
+    """Ask for a link to choose a new password, by email: 202 whatever the address, as the web's page answers.
+
+    allauth's own form and mail: the link opens the web's page for a new
+    password. An address with no account gets a note instead, so the answer
+    tells nobody which addresses have accounts. Past the web's limits (per
+    client address, and per address asked about) it is 429.
+    """
+
+    @extend_schema(request=PasswordResetSerializer, responses={202: RegistrationAcceptedSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = emails.normalize(serializer.validated_data["email"])
+        form = get_form_class(allauth_settings.FORMS, "reset_password", ResetPasswordForm)(data={"email": email})
+        if not form.is_valid():  # the serializer took the address already; this is allauth's own check
+            raise ValidationError({"email": [str(m) for m in form.errors.get("email", [])] or ["Enter a valid email."]})
+        _within_allauth_limit(request, "reset_password", key=email)
+        form.save(request._request)
+        body = {"email": email, "message": RESET_SENT.format(email=email)}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class Me(generics.RetrieveUpdateAPIView[User]):

@@ -6,6 +6,6 @@ urlpatterns = [
     path("notifications/", notifications.NotificationList.as_view(), name="notification-list"),
     path("notifications/read-all/", notifications.NotificationReadAll.as_view(), name="notification-read-all"),
     path("notifications/<int:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
-    path("devices/", devices.DeviceRegister.as_view(), name="device-list"),
-    path("devices/<int:pk>/", devices.DeviceDelete.as_view(), name="device-detail"),
+    path("devices/", devices.DeviceList.as_view(), name="device-list"),
+    path("devices/<int:pk>/", devices.DeviceDetail.as_view(), name="device-detail"),
 ]

@@ -27,7 +27,14 @@ def test_the_export_holds_profile_plans_progress_history_and_messages_and_is_jso
     assert [(h["from"], h["to"]) for h in data["history"]] == [("not_started", "done")]
     assert [n["title"] for n in data["notifications"]] == ["Keep going"]
     assert data["devices"] == [
-        {"platform": "ios", "token_ending": "abcdef", "created_at": data["devices"][0]["created_at"]}
+        {
+            "platform": "ios",
+            "token_ending": "abcdef",
+            "apns_environment": "",
+            "app_version": "",
+            "locale": "",
+            "created_at": data["devices"][0]["created_at"],
+        }
     ]
     text = json.dumps(data)
     assert "secret-push-token" not in text
