@@ -8,13 +8,14 @@ PY     := $(BIN)/python
 TEST_SYSTEM_PACKAGES := redis-server:redis-server chromium:chromium npm:npm
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench soak lint check bootstrap clean
+.PHONY: help run test bench soak lint check bootstrap clean messages
 
 help:
 	@echo "make run    set everything up and run web + worker + beat on http://127.0.0.1:8000"
 	@echo "make test   set everything up and run linters and the whole test suite"
 	@echo "make bench  measure CareerPlan at 100,000 users; writes benchmarks/RESULTS.md"
 	@echo "make soak   10 minutes of steady mixed load; writes benchmarks/SOAK.md"
+	@echo "make messages  gather and compile the API's German messages (locale/de; needs gettext)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CareerPlan needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -69,6 +70,15 @@ test: $(VENV)/.dev-installed .env
 	$(BIN)/pytest
 	@echo '== the suite on PostgreSQL (what production runs) =='
 	scripts/with-postgres $(BIN)/pytest
+
+# The API's own messages in German (locale/de): gather the texts of api/ into the .po,
+# then compile the .mo, which is committed beside it so that neither `make run` nor
+# `make test` needs gettext (tests/api/test_languages.py checks the two agree).
+messages: $(VENV)/.dev-installed
+	scripts/ensure-system-packages msgfmt:gettext
+	$(PY) manage.py makemessages -l de --no-location --no-obsolete \
+	  $(foreach dir,$(filter-out api/ locale/,$(wildcard */)),-i $(dir:/=))
+	$(PY) manage.py compilemessages -l de -i $(VENV) -i node_modules
 
 # PostgreSQL, Redis, gunicorn, a Celery worker and wrk on this machine; about 10 minutes.
 bench: $(VENV)/.dev-installed .env

@@ -22,6 +22,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import APIException, ErrorDetail, NotFound, PermissionDenied, ValidationError
@@ -33,7 +35,7 @@ class Conflict(APIException):
     """409: the request is valid but the domain refuses it in its current state."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state."
+    default_detail = _("The request conflicts with the current state.")
     default_code = "conflict"
 
     def __init__(self, detail: str | None = None, code: str | None = None, **extra: Any) -> None:
@@ -65,7 +67,7 @@ def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
 @csrf_exempt  # it changes nothing, and API clients carry no CSRF token
 def unknown_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """A path under /api/v1/ that matches no endpoint (or an id that is not a number)."""
-    return JsonResponse({"code": "not_found", "message": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return JsonResponse({"code": "not_found", "message": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
 
 
 def _flatten(detail: Any, part: Any = str) -> Any:
@@ -100,7 +102,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ValidationError):
         fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": _flatten(exc.detail)}
         non_field = fields.get("non_field_errors")
-        message = non_field[0] if non_field and isinstance(non_field[0], str) else "Check the highlighted fields."
+        message = (
+            non_field[0] if non_field and isinstance(non_field[0], str) else gettext("Check the highlighted fields.")
+        )
         codes = (
             _flatten(exc.detail, _code)
             if isinstance(exc.detail, dict)

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
@@ -21,13 +23,13 @@ MAX_NESTING = 32
 
 class RequestTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "request_too_large"
 
 
 def nested_too_deep() -> ParseError:
     """The 400 for a body nested beyond ``MAX_NESTING`` (code ``parse_error``, like any unreadable body)."""
-    return ParseError(f"JSON parse error - nested more than {MAX_NESTING} levels deep.")
+    return ParseError(gettext("JSON parse error - nested more than %(levels)d levels deep.") % {"levels": MAX_NESTING})
 
 
 def nesting_exceeds(data: Any, limit: int) -> bool:

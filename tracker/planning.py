@@ -21,6 +21,17 @@ from .models import Enrollment, MilestoneProgress
 from .progress import WEEKS_PER_YEAR, effort_in_words, track_progress
 
 
+def check_target_date(target: date, user: Any, today: date | None = None) -> None:
+    """Refuse a plan's target date that is not after today on ``user``'s calendar (code ``not_after_today``).
+
+    The one rule for every way a target is set: enrolling, a plan of one's
+    own, changing it, and "Plan my dates" (web and API alike).
+    """
+    today = today or timezone.localdate(timezone.now(), user.tzinfo)
+    if target <= today:
+        raise ValidationError("The target date must be after today.", code="not_after_today")
+
+
 @dataclass(frozen=True)
 class Plan:
     """What "Plan my dates" did: the dates it set, and the chosen dates it kept."""
@@ -86,8 +97,10 @@ def plan_dates(enrollment: Enrollment, target_date: date | None = None, today: d
     target = target_date or enrollment.target_date
     if target is None:
         raise ValidationError({"target_date": "Set a target date for the track first."})
-    if target <= today:
-        raise ValidationError({"target_date": "The target date must be after today."})
+    try:
+        check_target_date(target, enrollment.user, today)
+    except ValidationError as refused:
+        raise ValidationError({"target_date": refused}) from None
     to_do = track_progress(enrollment, today=today).to_do
     effort = sum(item.milestone.effort_weeks for item in to_do)
     span = (target - today).days

@@ -389,6 +389,7 @@ ENROLLMENT_BODY = {
     "target_date": "2026-09-30",
     "completed_at": None,
     "updated_at": "2024-01-08T11:00:00Z",
+    "version": 1,
 }
 ENROLLMENT_LIST_BODY = {"count": 1, "next": None, "previous": None, "results": [ENROLLMENT_BODY]}
 ENROLLMENT_CREATED_BODY = {
@@ -401,6 +402,7 @@ ENROLLMENT_CREATED_BODY = {
     "target_date": "2027-01-31",
     "completed_at": None,
     "updated_at": "2026-03-02T09:30:00Z",
+    "version": 1,
 }
 ENROLLMENT_COMPLETED_BODY = {
     "id": DbId("enrollment"),
@@ -412,6 +414,7 @@ ENROLLMENT_COMPLETED_BODY = {
     "target_date": "2026-12-31",
     "completed_at": "2026-03-02T09:30:00Z",
     "updated_at": "2026-03-02T09:30:00Z",
+    "version": 3,
 }
 # What is left is the course, the certificate and the expired Kaggle tier (8, 4
 # and 6 weeks). Since issue 12 planning never moves a date the person set: the
@@ -484,6 +487,7 @@ CERT_PROGRESS = {
     "evidence_url": "",
     "notes": "",
     "updated_at": "2026-02-25T08:00:00Z",
+    "version": 2,
 }
 KAGGLE_PROGRESS = {
     "milestone": "kaggle-expert",
@@ -508,6 +512,7 @@ KAGGLE_PROGRESS = {
     "evidence_url": "",
     "notes": "",
     "updated_at": "2024-05-01T12:00:00Z",
+    "version": 2,
 }
 COURSE_PROGRESS = {
     "milestone": "ml-course",
@@ -526,6 +531,7 @@ COURSE_PROGRESS = {
     "evidence_url": "https://example.com/certificates/ml",
     "notes": "Week 3 of 8.",
     "updated_at": "2026-02-24T20:00:00Z",
+    "version": 2,
 }
 PYTHON_PROGRESS = {
     "milestone": "python-basics",
@@ -544,6 +550,7 @@ PYTHON_PROGRESS = {
     "evidence_url": "",
     "notes": "",
     "updated_at": "2026-02-18T19:15:00Z",
+    "version": 3,
 }
 PROGRESS_LIST_BODY = {
     "count": 4,
@@ -565,6 +572,7 @@ PROGRESS_PATCHED_BODY = {
     "started_at": "2026-03-02T09:30:00Z",
     "notes": "Booked the exam.",
     "updated_at": "2026-03-02T09:30:00Z",
+    "version": 3,
 }
 
 
@@ -594,6 +602,89 @@ def test_the_body_of_changed_progress_is_pinned(api, plan):
     response = api.patch("/api/v1/progress/cloud-cert/", {"status": "in_progress", "notes": "Booked the exam."})
     assert response.status_code == 200
     assert response.json() == PROGRESS_PATCHED_BODY
+
+
+# --------------------------------------------------------------------------- sync (sync/)
+
+
+class _Cursor:
+    """Equal to any non-empty string: a cursor is opaque (signed), so it cannot be literal."""
+
+    def __eq__(self, other):
+        return isinstance(other, str) and bool(other)
+
+    def __hash__(self):
+        return 0
+
+    def __repr__(self):
+        return "A_CURSOR"
+
+
+A_CURSOR = _Cursor()
+
+
+def change(kind, name, data):
+    return {"kind": kind, "id": DbId(name), "deleted": False, "data": data}
+
+
+# Each object in its own endpoint's shape, in the order each last changed.
+SYNC_BODY = {
+    "changes": [
+        change("plan", "enrollment", ENROLLMENT_BODY),
+        change("progress", "kaggle", KAGGLE_PROGRESS),
+        change("progress", "python", PYTHON_PROGRESS),
+        change("progress", "course", COURSE_PROGRESS),
+        change("progress", "cert", CERT_PROGRESS),
+    ],
+    "next_cursor": A_CURSOR,
+    "has_more": False,
+}
+BATCH_BODY = {
+    "results": [
+        {
+            "idempotency_key": "a",
+            "op": "progress.update",
+            "replayed": False,
+            "status": "applied",
+            "data": PROGRESS_PATCHED_BODY,
+            "version": 3,
+        },
+        {
+            "idempotency_key": "b",
+            "op": "progress.update",
+            "replayed": False,
+            "status": "conflict",
+            "current": COURSE_PROGRESS,
+            "version": 2,
+        },
+    ]
+}
+
+
+def test_the_sync_body_is_pinned(api, owner, plan):
+    """The app's first sync: everything of the person's, each as its own endpoint shows it."""
+    response = api.get("/api/v1/sync/")
+    assert response.status_code == 200
+    rows = dict(MilestoneProgress.objects.filter(user=owner).values_list("milestone__slug", "pk"))
+    ids = {"kaggle": "kaggle-expert", "python": "python-basics", "course": "ml-course", "cert": "cloud-cert"}
+    assert response.json() == filled(SYNC_BODY, enrollment=plan.pk, **{n: rows[s] for n, s in ids.items()})
+
+
+def test_the_batch_body_is_pinned(api, plan):
+    """Each operation answered on its own: applied with the new state, or a conflict with the current one."""
+    operations = [
+        {
+            "idempotency_key": "a",
+            "op": "progress.update",
+            "target": {"milestone": "cloud-cert"},
+            "data": {"status": "in_progress", "notes": "Booked the exam."},
+            "base_version": 2,
+        },
+        {"idempotency_key": "b", "op": "progress.update", "target": {"milestone": "ml-course"}, "base_version": 1},
+    ]
+    response = api.post("/api/v1/sync/batch/", {"operations": operations}, format="json")
+    assert response.status_code == 200
+    assert response.json() == BATCH_BODY
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -921,9 +1012,23 @@ DEVICE_BODY = {
     "id": DbId("device"),
     "platform": "android",
     "token": "fcm-token-0123456789",
+    # Added within v1 (issue 15): what the app says about its build and language.
+    "apns_environment": "",
+    "app_version": "",
+    "locale": "",
     "created_at": "2026-03-02T09:30:00Z",
     "last_seen_at": "2026-03-02T09:30:00Z",
 }
+IPHONE_BODY = {
+    **DEVICE_BODY,
+    "id": DbId("iphone"),
+    "platform": "ios",
+    "token": "fcm-token-of-an-iphone",
+    "apns_environment": "production",
+    "app_version": "1.4.0 (212)",
+    "locale": "en-GB",
+}
+DEVICE_LIST_BODY = {"count": 2, "next": None, "previous": None, "results": [IPHONE_BODY, DEVICE_BODY]}
 
 
 def test_the_notification_list_body_is_pinned(api, inbox):
@@ -955,6 +1060,24 @@ def test_the_body_of_a_registered_device_is_pinned(api, owner):
     assert response.status_code == 201
     device = Device.objects.get(user=owner)
     assert response.json() == filled(DEVICE_BODY, device=device.pk)
+
+
+def test_the_device_list_body_is_pinned(api, owner):
+    """The person's devices, newest first, each with its details (issue 15)."""
+    android = api.post("/api/v1/devices/", {"platform": "android", "token": "fcm-token-0123456789"}).json()
+    iphone = api.post(
+        "/api/v1/devices/",
+        {
+            "platform": "ios",
+            "token": "fcm-token-of-an-iphone",
+            "apns_environment": "production",
+            "app_version": "1.4.0 (212)",
+            "locale": "en-GB",
+        },
+    ).json()
+    response = api.get("/api/v1/devices/")
+    assert response.status_code == 200
+    assert response.json() == filled(DEVICE_LIST_BODY, device=android["id"], iphone=iphone["id"])
 
 
 # --------------------------------------------------------------------------- the account
@@ -1094,6 +1217,7 @@ EXPORT_BODY = {
             "to": "done",
             "earned_on": "2024-05-01",
             "at": "2024-05-01T12:00:00+00:00",
+            "device": "",
         },
         {
             "milestone": "python-basics",
@@ -1102,6 +1226,7 @@ EXPORT_BODY = {
             "to": "in_progress",
             "earned_on": None,
             "at": "2026-02-10T18:00:00+00:00",
+            "device": "",
         },
         {
             "milestone": "python-basics",
@@ -1110,6 +1235,7 @@ EXPORT_BODY = {
             "to": "done",
             "earned_on": "2026-02-18",
             "at": "2026-02-18T19:15:00+00:00",
+            "device": "",
         },
         {
             "milestone": "ml-course",
@@ -1118,6 +1244,7 @@ EXPORT_BODY = {
             "to": "in_progress",
             "earned_on": None,
             "at": "2026-02-24T20:00:00+00:00",
+            "device": "",
         },
     ],
     "checklist_items": [],
@@ -1161,10 +1288,23 @@ EXPORT_BODY = {
             "read_at": None,
         },
     ],
-    "devices": [{"platform": "ios", "token_ending": "456789", "created_at": "2026-03-02T09:30:00+00:00"}],
+    "devices": [
+        {
+            "platform": "ios",
+            "token_ending": "456789",
+            "apns_environment": "",
+            "app_version": "",
+            "locale": "",
+            "created_at": "2026-03-02T09:30:00+00:00",
+        }
+    ],
     "deliveries": [],
     "badges": [],
     "calendar_feed": {"subscribed": False, "created_at": None},
+    "mentorships": [],
+    "mentor_invitations": [],
+    "skill_ratings": [],
+    "company_checks": [],
 }
 
 
@@ -1238,6 +1378,17 @@ REGISTER_BODY = {
     "Once it is confirmed, sign in with auth/token/.",
 }
 TOKEN_BODY = {"access": A_JWT, "refresh": A_JWT}
+PASSWORD_CHANGED_BODY = {
+    **TOKEN_BODY,
+    "message": "Your password has been changed. Every other sign-in has ended, and push notifications stopped on "
+    "all your devices: keep using this app with the tokens in this answer, and register its push token again "
+    "(POST devices/).",
+}
+PASSWORD_RESET_BODY = {
+    "email": "owner@example.com",
+    "message": "Check your inbox: if owner@example.com is the address of an account, we have sent it a link to "
+    "choose a new password. Otherwise it gets a note saying so.",
+}
 
 
 def test_the_register_body_is_pinned(anon):
@@ -1260,6 +1411,23 @@ def test_the_token_body_is_pinned(anon, owner, password):
     response = anon.post("/api/v1/auth/token/", {"email": "owner@example.com", "password": password})
     assert response.status_code == 200
     assert response.json() == TOKEN_BODY
+
+
+def test_the_password_change_body_is_pinned(api, password):
+    """A new pair for this app, and what else the change did (issue 15)."""
+    response = api.post(
+        "/api/v1/auth/password/change/",
+        {"current_password": password, "new_password": "a fresh and unusual passphrase"},
+    )
+    assert response.status_code == 200
+    assert response.json() == PASSWORD_CHANGED_BODY
+
+
+def test_the_password_reset_body_is_pinned(anon, owner):
+    """202 and the address to check, whether or not it has an account (issue 15)."""
+    response = anon.post("/api/v1/auth/password/reset/", {"email": "Owner@Example.com"})
+    assert response.status_code == 202
+    assert response.json() == PASSWORD_RESET_BODY
 
 
 def test_the_token_refresh_body_is_pinned(anon, owner, password):
