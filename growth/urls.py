@@ -1,6 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "growth"
 
-# Filled in as the pages are built.
-urlpatterns: list = []
+urlpatterns = [
+    path("skills/", views.where_you_stand, name="standing"),
+    path("companies/", views.companies, name="companies"),
+    path("companies/<int:pk>/", views.company_edit, name="company-edit"),
+    path("companies/<int:pk>/delete/", views.company_delete, name="company-delete"),
+]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from .models import CareerTrack, WorkProduct
 
@@ -105,3 +106,118 @@ def _reasons(a: Answers, t: CareerTrack, distance: float) -> list[str]:
     else:
         reasons.append(f"Writing and communication weigh less here ({t.communication_weight}/5) than you prefer.")
     return reasons
+
+
+# --- The map of roles, drawn ---------------------------------------------------------
+#
+# Server-rendered SVG (``templates/tracker/includes/role_map.html``). Every
+# track's exact point is marked; bubbles that share a point are spread on a
+# small ring around it, each with a line back to the point, so none hides
+# another and none is misplaced.
+
+# The chart's drawing box, in SVG user units; the SVG scales to its container.
+MAP_W, MAP_H, MAP_PAD, MAP_TOP = 520, 410, 50, 14
+# Where the 2x2 framework splits each axis.
+MAP_MIDDLE = 3
+
+
+@dataclass
+class MapBubble:
+    """One track drawn on the map of roles: its bubble (``x``, ``y``) and its exact point (``ax``, ``ay``)."""
+
+    track: CareerTrack
+    number: int
+    x: float
+    y: float
+    r: float
+    ax: float
+    ay: float
+
+    @property
+    def offset(self) -> bool:
+        """Drawn beside its exact point because another track shares it."""
+        return (self.x, self.y) != (self.ax, self.ay)
+
+
+@dataclass(frozen=True)
+class MapMark:
+    """A point of the person's on the map: where they stand, a step of their trail, or a target."""
+
+    x: float
+    y: float
+    se: float
+    ml: float
+    label: str
+
+
+def map_point(se_skill: float, ml_knowledge: float) -> tuple[float, float]:
+    """SVG coordinates of a (software engineering, machine learning) pair on the 1..5 axes."""
+    # The axes run from 0.5 to 5.5 so bubbles at 1 or 5 stay inside the frame.
+    x = MAP_PAD + (se_skill - 0.5) / 5 * (MAP_W - 2 * MAP_PAD)
+    y = MAP_H - MAP_PAD - (ml_knowledge - 0.5) / 5 * (MAP_H - MAP_PAD - MAP_TOP)
+    return round(x, 1), round(y, 1)
+
+
+def map_mark(se_skill: float, ml_knowledge: float, label: str) -> MapMark:
+    """A mark at (``se_skill``, ``ml_knowledge``), for the person's position, trail or target."""
+    x, y = map_point(se_skill, ml_knowledge)
+    return MapMark(x=x, y=y, se=round(se_skill, 1), ml=round(ml_knowledge, 1), label=label)
+
+
+def bubble_radius(communication_weight: float) -> float:
+    """A bubble's radius: larger where communication and technical writing weigh more."""
+    return round(9 + 3 * communication_weight, 1)
+
+
+def role_map(tracks: list[CareerTrack]) -> dict[str, Any]:
+    """Geometry of the map of roles: a bubble per track, numbered for the legend.
+
+    Tracks on the same grid point (the ML-engineer specialisations share
+    some) are spread evenly on a ring around it, far enough apart that the
+    largest two do not touch; the point itself stays marked.
+    """
+    at_point: dict[tuple[int, int], list[CareerTrack]] = {}
+    for track in tracks:
+        at_point.setdefault((track.se_skill, track.ml_knowledge), []).append(track)
+    bubbles = []
+    for number, track in enumerate(tracks, start=1):
+        key = (track.se_skill, track.ml_knowledge)
+        ax, ay = map_point(*key)
+        x, y = ax, ay
+        sharing = at_point[key]
+        if len(sharing) > 1:
+            widest = max(bubble_radius(t.communication_weight) for t in sharing) + 2
+            # Neighbours on a ring of n are 2·d·sin(π/n) apart: at least two radii;
+            # and the ring clears the point itself, so its dot and lines show.
+            distance = max(widest / math.sin(math.pi / len(sharing)), widest + 8)
+            angle = math.pi + 2 * math.pi * sharing.index(track) / len(sharing)
+            x, y = round(ax + distance * math.cos(angle), 1), round(ay + distance * math.sin(angle), 1)
+        bubbles.append(MapBubble(track, number, x, y, bubble_radius(track.communication_weight), ax, ay))
+    ticks = [{"value": v, "x": map_point(v, 1)[0], "y": map_point(1, v)[1]} for v in range(1, 6)]
+    mid_x, mid_y = map_point(MAP_MIDDLE, MAP_MIDDLE)
+    left, right, top, bottom = MAP_PAD, MAP_W - MAP_PAD, MAP_TOP, MAP_H - MAP_PAD
+    return {
+        "bubbles": bubbles,
+        "has_offsets": any(b.offset for b in bubbles),
+        "ticks": ticks,
+        "quadrants": [
+            {"label": "ML first", "x": left + 8, "y": top + 20, "anchor": "start"},
+            {"label": "ML and engineering", "x": right - 8, "y": top + 20, "anchor": "end"},
+            {"label": "Lighter on both", "x": left + 8, "y": bottom - 10, "anchor": "start"},
+            # From the split, not the corner: the corner is where a 5-and-1 role sits.
+            {"label": "Engineering first", "x": mid_x + 8, "y": bottom - 10, "anchor": "start"},
+        ],
+        "split_x": mid_x,
+        "split_y": mid_y,
+        "width": MAP_W,
+        "height": MAP_H,
+        "pad": MAP_PAD,
+        "left": left,
+        "right": right,
+        "top": top,
+        "bottom": bottom,
+        "plot_w": MAP_W - 2 * MAP_PAD,
+        "plot_h": MAP_H - MAP_PAD - MAP_TOP,
+        "mid_x": MAP_W / 2,
+        "mid_y": (MAP_H - MAP_PAD + MAP_TOP) / 2,
+    }
