@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
+    "adminsortable2",  # drag-and-drop order of ladder steps in the admin
     "csp",
     # Local apps, each depending only on those listed before it: api
     # (plumbing), accounts, tracker, nudges, credentials (verified badges,
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "careerplan.content_security_policy.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # API answers in the language of Accept-Language (English or German); web pages stay English.
+    "api.languages.APILanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,6 +200,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The languages the API answers in (api.languages): Django's and DRF's messages
+# from their own catalogues, the project's from locale/.
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -289,12 +296,27 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 NUDGE_PUSH_SENDER = env.str("NUDGE_PUSH_SENDER", default="console")
 if NUDGE_PUSH_SENDER not in {"console", "fcm"}:
     raise ImproperlyConfigured(f"NUDGE_PUSH_SENDER={NUDGE_PUSH_SENDER!r}: use console or fcm.")
+# FCM authenticates with a service account's JSON key (a path, or the JSON
+# itself): google-auth trades it for short-lived access tokens and refreshes
+# them (nudges.push). The project is the key's unless FCM_PROJECT_ID says
+# otherwise; the endpoint's base URL is overridable for the suite's stand-in.
+FCM_SERVICE_ACCOUNT_FILE = env.str("FCM_SERVICE_ACCOUNT_FILE", default="")
+FCM_SERVICE_ACCOUNT_JSON = env.str("FCM_SERVICE_ACCOUNT_JSON", default="")
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
-# An OAuth2 access token for the FCM HTTP v1 API (minted from the service
-# account by the deployment), and the endpoint, overridable for a local stub.
-FCM_ACCESS_TOKEN = env.str("FCM_ACCESS_TOKEN", default="")
-FCM_ENDPOINT = env.str("FCM_ENDPOINT", default="https://fcm.googleapis.com/v1/projects/{project_id}/messages:send")
+FCM_ENDPOINT = env.str("FCM_ENDPOINT", default="https://fcm.googleapis.com")
 FCM_TIMEOUT = env_int("FCM_TIMEOUT", default=10)
+if NUDGE_PUSH_SENDER == "fcm" and not (FCM_SERVICE_ACCOUNT_FILE or FCM_SERVICE_ACCOUNT_JSON):
+    raise ImproperlyConfigured("NUDGE_PUSH_SENDER=fcm needs FCM_SERVICE_ACCOUNT_FILE or FCM_SERVICE_ACCOUNT_JSON.")
+if env.str("FCM_ACCESS_TOKEN", default=""):
+    # A fixed access token expires after an hour and push then stopped without a word.
+    raise ImproperlyConfigured(
+        "FCM_ACCESS_TOKEN is no longer read: set FCM_SERVICE_ACCOUNT_FILE (or FCM_SERVICE_ACCOUNT_JSON) instead."
+    )
+if "{" in FCM_ENDPOINT:
+    raise ImproperlyConfigured(
+        f"FCM_ENDPOINT={FCM_ENDPOINT!r}: give the base URL only (https://fcm.googleapis.com); "
+        "/v1/projects/<project>/messages:send is added."
+    )
 # Users per fan-out task: one task per user would cost a broker round trip each.
 NUDGE_BATCH_SIZE = env_int("NUDGE_BATCH_SIZE", default=200)
 # A claimed delivery not marked sent after this many seconds was left by a
@@ -443,8 +465,10 @@ REST_FRAMEWORK = {
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if env_bool("API_BROWSABLE", default=DEBUG) else []),
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # django-filter's, refusing a repeated or empty filter parameter (api.query).
+    "DEFAULT_FILTER_BACKENDS": ["api.query.StrictFilterBackend"],
+    # drf-spectacular's, plus security: [] and ETag headers from each view's classes (api.schema).
+    "DEFAULT_SCHEMA_CLASS": "api.schema.APIAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttling.AnonThrottle",
@@ -510,10 +534,15 @@ SPECTACULAR_SETTINGS = {
         "ProgressStateEnum": ["not_started", "in_progress", "done", "skipped", "expired"],
         "EnrollmentStatusEnum": "tracker.models.EnrollmentStatus",
         "EnrollmentWritableStatusEnum": ["active", "paused", "completed"],
+        # A company check's three answers share one choice set (growth.models.Answer).
+        "CompanyCheckAnswerEnum": "growth.models.Answer",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
+        "api.schema.document_preconditions",
+        # Last: every enum is a component by now, and every response is described.
+        "api.schema.open_enums_in_responses",
     ],
 }
 

@@ -4,10 +4,14 @@
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
 It builds a throw-away SQLite database (migrations, the seed content and a
-demo person with a lived-in plan), runs the app with `manage.py runserver` on
-a free port, and writes, for desktop (1280 px) and phone (360 px) widths:
-catalogue.png, track.png and dashboard.png (plus *-mobile.png). Nothing
-outside --out is touched; the project's own db.sqlite3 is left alone.
+demo person with a lived-in plan, shared, with a certification and evidence),
+runs the app with `manage.py runserver` on a free port, and writes, for
+desktop (1280 px) and phone (360 px) widths: catalogue.png, track.png,
+plan.png, dashboard.png and shared.png (plus *-mobile.png), and the shared
+plan's link-preview image as the app draws it (shared-preview.png). Each PNG
+is reduced to a 256-colour palette (screenshots of flat UI lose nothing
+visible, and the files shrink to a third or so). Nothing outside --out is
+touched; the project's own db.sqlite3 is left alone.
 """
 
 from __future__ import annotations
@@ -26,27 +30,34 @@ if str(ROOT) not in sys.path:
 from localservers import NotListening, find_binary, free_port, scratch_dir, serving  # noqa: E402 - needs ROOT first
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync", "--no-first-run"]
-# (file name, path, signed in, whole page on desktop)
+# (file name, path, signed in, whole page). "{plan}" and "{shared}" are the
+# demo person's plan and its shared link, made by build_database.
 SHOTS = [
     ("catalogue", "/tracks/", False, False),
     ("track", "/tracks/machine-learning-engineer/", False, False),
+    ("plan", "{plan}", True, False),
     ("dashboard", "/dashboard/", True, True),
+    ("shared", "{shared}", False, False),
 ]
 # With --all, the other pages too (for reviewing the UI; not in the README).
 MORE_SHOTS = [
     ("landing", "/", False, False),
     ("quiz", "/quiz/?se_skill=4&ml_knowledge=3&communication=3&produces=prediction_systems", False, True),
-    ("plan", "/plans/1/", True, False),
+    ("plan-whole", "{plan}", True, True),
+    ("shared-whole", "{shared}", False, True),
     ("inbox", "/inbox/", True, False),
     ("settings", "/settings/", True, True),
 ]
+# A certification the demo person holds (its validity shows on the shared page), and evidence links.
+HELD_CERTIFICATION = "aws-certified-ml-engineer-associate"
+EVIDENCE_URL = "https://github.com/dana-demo/{slug}"
 SCREEN_EMAIL = "dana@careerplan.localhost"
 # When the demo person finished each of their first milestones, in weeks ago.
 WEEKS_AGO = [9, 8, 8, 6, 5, 4, 3, 2, 1]
 
 
-def build_database() -> str:
-    """Migrate, load the seed content and make the demo person; returns a session key."""
+def build_database() -> tuple[str, dict[str, str]]:
+    """Migrate, load the seed content and make the demo person; returns a session key and the paths of their pages."""
     import django
 
     django.setup()
@@ -57,8 +68,15 @@ def build_database() -> str:
 
     from accounts.models import User
     from nudges.models import Notification, Rule
-    from tracker.models import CareerTrack, Enrollment, MilestoneProgress, Status, milestone_missing_prerequisites
-    from tracker.planning import plan_dates
+    from tracker.models import (
+        CareerTrack,
+        Enrollment,
+        Milestone,
+        MilestoneProgress,
+        Status,
+        milestone_missing_prerequisites,
+    )
+    from tracker.planning import PlanDoesNotFit, plan_dates
     from tracker.progress import track_progress
 
     call_command("migrate", verbosity=0)
@@ -77,7 +95,19 @@ def build_database() -> str:
         when = now - timedelta(weeks=WEEKS_AGO[done])
         MilestoneProgress.objects.set_status(user, step.milestone, Status.DONE, track=mle.track, now=when)
         done += 1
-    plan_dates(mle, target_date=(now + timedelta(days=540)).date())
+    # A certification earned last year, so the shared page shows it with its validity.
+    certification = Milestone.objects.get(slug=HELD_CERTIFICATION)
+    if not milestone_missing_prerequisites(user, certification):
+        MilestoneProgress.objects.set_status(
+            user, certification, Status.DONE, track=mle.track, now=now - timedelta(days=300)
+        )
+    for row in MilestoneProgress.objects.filter(user=user, status=Status.DONE).select_related("milestone")[:3]:
+        row.evidence_url = EVIDENCE_URL.format(slug=row.milestone.slug)
+        row.save(update_fields=["evidence_url", "updated_at"])
+    try:
+        plan_dates(mle, target_date=(now + timedelta(days=540)).date())
+    except PlanDoesNotFit as too_soon:  # the seed's efforts add up to more: plan to the first date that fits
+        plan_dates(mle, target_date=too_soon.date_that_fits)
     # One planned date already behind, so "overdue" shows.
     late = track_progress(mle).next_up[0]
     MilestoneProgress.objects.filter(user=user, milestone=late.milestone).update(
@@ -86,7 +116,8 @@ def build_database() -> str:
     Notification.objects.create(user=user, rule=Rule.DEADLINE, title="A milestone is due soon", url=f"/plans/{mle.pk}/")
     client = Client()
     client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    paths = {"plan": f"/plans/{mle.pk}/", "shared": f"/shared/{mle.share()}/"}
+    return client.cookies[settings.SESSION_COOKIE_NAME].value, paths
 
 
 def main() -> None:
@@ -108,7 +139,7 @@ def main() -> None:
             "CELERY_TASK_ALWAYS_EAGER": "1",
         }
         os.environ.update(env)
-        session = build_database()
+        session, paths = build_database()
 
         port = free_port()
         try:
@@ -122,7 +153,13 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             ):
-                take(chromium, f"http://127.0.0.1:{port}", session, args.out, SHOTS + (MORE_SHOTS if args.all else []))
+                shots = [
+                    (name, path.format(**paths), signed_in, whole)
+                    for name, path, signed_in, whole in SHOTS + (MORE_SHOTS if args.all else [])
+                ]
+                base = f"http://127.0.0.1:{port}"
+                take(chromium, base, session, args.out, shots)
+                save_preview_image(f"{base}{paths['shared']}preview.png", args.out / "shared-preview.png")
         except NotListening as error:
             raise SystemExit(f"the app did not start on port {port}") from error
 
@@ -149,9 +186,29 @@ def take(chromium: str, base: str, session: str, out: Path, shots: list[tuple[st
                 page.goto(path)
                 target = out / f"{name}{suffix}.png"
                 page.screenshot(path=str(target), full_page=whole)
-                print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+                optimise(target)
             context.close()
         browser.close()
+
+
+def save_preview_image(url: str, target: Path) -> None:
+    """The shared plan's link-preview image, as a chat app would fetch it."""
+    from urllib.request import urlopen
+
+    with urlopen(url, timeout=30) as response:  # the throw-away server on 127.0.0.1
+        target.write_bytes(response.read())
+    optimise(target)
+
+
+def optimise(target: Path) -> None:
+    """Reduce a PNG to a 256-colour palette, optimised (see the module docstring), and say what was written."""
+    from PIL import Image
+
+    with Image.open(target) as image:
+        reduced = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    reduced.save(target, format="PNG", optimize=True)
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    print(f"wrote {shown} ({target.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":

@@ -14,23 +14,35 @@ shown here.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 from typing import Any
 
+from adminsortable2.admin import CustomInlineFormSet as SortableInlineFormSet
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .content_io import CONTENT_MODELS, MIRRORED_MODELS, ContentImportError, export_tracks, import_content
+from .content_io import (
+    ADDED,
+    CHANGED,
+    CONTENT_MODELS,
+    MIRRORED_MODELS,
+    REMOVED,
+    ContentImportError,
+    export_tracks,
+    import_content,
+)
 from .forms import DefaultChecklistItemForm, MilestoneAdminForm, TrackImportForm
 from .models import (
     CareerLevel,
@@ -47,6 +59,29 @@ from .models import (
 
 admin.site.site_header = "CareerPlan administration"
 admin.site.site_title = "CareerPlan admin"
+
+#: Apps that keep the site running rather than its content or its people's
+#: plans: only superusers see them on the index and in the sidebar, even if a
+#: group is given one of their permissions by mistake (an editor's index is
+#: their content, not Celery's schedule or the API's token blacklist).
+PLUMBING_APPS = frozenset({"django_celery_beat", "token_blacklist", "account", "mfa", "socialaccount", "auth", "sites"})
+_full_app_list = admin.site.get_app_list
+
+
+def _app_list_for(request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
+    """The admin's sections for this person: a superuser's all, anyone else's without the plumbing."""
+    apps = _full_app_list(request, app_label)
+    if getattr(request.user, "is_superuser", False):
+        return apps
+    return [app for app in apps if app["app_label"] not in PLUMBING_APPS]
+
+
+#: The session key of an uploaded track file waiting for the editor to confirm its import.
+PENDING_IMPORT = "tracker:pending-import"
+
+# The default site is Django's own (careerplan/urls.py mounts admin.site); its
+# index, app pages and sidebar all ask get_app_list, so one override serves all.
+admin.site.get_app_list = _app_list_for  # type: ignore[method-assign]
 
 
 def track_filter(lookup: str) -> type[admin.SimpleListFilter]:
@@ -103,23 +138,20 @@ CONTENT_PARTS: dict[type[models.Model], type[models.Model]] = {ChoiceGroup: Care
 # --------------------------------------------------------------------------
 
 
-class CareerLevelInline(admin.TabularInline):
+class CareerLevelInline(SortableStackedInline):
+    """A track's career levels, stacked (nine fields make too wide a table), ordered by drag and drop."""
+
     model = CareerLevel
     extra = 0
     ordering = ("order", "id")
     prepopulated_fields = {"slug": ("title",)}
     fields = (
-        "order",
-        "title",
-        "slug",
+        ("title", "slug"),
         "summary",
-        "salary_min",
-        "salary_max",
-        "salary_currency",
-        "salary_source",
-        "salary_year",
+        ("salary_min", "salary_max", "salary_currency"),
+        ("salary_source", "salary_year"),
     )
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CareerLevel]:
         return super().get_queryset(request).select_related("track")
@@ -151,7 +183,7 @@ class ChoiceGroupInline(PartInline, admin.StackedInline):
         return "; ".join(titles) if titles else "None yet: choose this group for some ladder steps below."
 
 
-class LadderStepFormSet(forms.BaseInlineFormSet):
+class LadderStepFormSet(SortableInlineFormSet):
     """Steps of one track: the level and choice-group menus offer only that track's own.
 
     The choices are read once for the whole formset rather than once per row.
@@ -191,20 +223,32 @@ class LadderStepFormSet(forms.BaseInlineFormSet):
             widget.choices = choices
 
 
-class LadderStepInline(admin.TabularInline):
+class LadderStepInline(SortableTabularInline):
+    """A track's ladder: three columns, dragged into order, grouped under their career levels.
+
+    The rows come level by level (then in ladder order), and a dragged row is
+    numbered by where it is dropped, so saving keeps each level's steps
+    together. ``static/js/admin-ladder.js`` heads each level's rows with its
+    name and moves a step dropped under another heading into that level.
+    """
+
     model = LadderStep
     formset = LadderStepFormSet
+    template = "admin/tracker/ladder_steps_inline.html"
     extra = 0
+    # The order field adminsortable2 drags (the first of ``ordering``).
     ordering = ("order", "id")
-    fields = ("order", "milestone", "level", "choice_group")
+    fields = ("milestone", "level", "choice_group")
     autocomplete_fields = ["milestone"]
+    verbose_name_plural = "ladder steps (drag a row by its handle to reorder; grouped by career level)"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LadderStep]:
-        return super().get_queryset(request).select_related("track", "milestone", "level", "choice_group")
+        steps = super().get_queryset(request).select_related("track", "milestone", "level", "choice_group")
+        return steps.order_by(F("level__order").asc(nulls_first=True), "order", "id")
 
 
 @admin.register(CareerTrack)
-class CareerTrackAdmin(admin.ModelAdmin):
+class CareerTrackAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ("name", "slug", "parent", "is_published", "order", "step_count", "updated_at")
     list_display_links = ("name",)
     list_editable = ("order",)
@@ -223,6 +267,11 @@ class CareerTrackAdmin(admin.ModelAdmin):
     )
     inlines = (CareerLevelInline, ChoiceGroupInline, LadderStepInline)
     actions = ("publish", "unpublish", "export_json")
+
+    class Media:
+        # The track editor fitted to the screen, and the ladder's level headings (both under the CSP: files only).
+        css = {"all": ("css/admin-track.css",)}
+        js = ("js/admin-ladder.js",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CareerTrack]:
         # People's plans of their own live on private tracks: theirs, not content to edit.
@@ -305,30 +354,72 @@ class CareerTrackAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a file, see what it would add, change and remove, then confirm (or cancel).
+
+        The uploaded text waits in the session between the two steps (a file
+        may be larger than a form field may carry), named by its SHA-256, which
+        the confirm form sends back: what is applied is exactly what was shown.
+        """
         if not self.has_import_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and "_confirm" in request.POST:
+            return self._apply_import(request)
         form = TrackImportForm(request.POST, request.FILES) if request.method == "POST" else TrackImportForm()
         if form.is_bound and form.is_valid():
+            content = form.cleaned_data["file"].read()
             try:
-                result = import_content(form.cleaned_data["file"].read())
+                preview = import_content(content, preview=True)
             except ContentImportError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
-                for track in CareerTrack.objects.filter(slug__in=result.tracks):
-                    if result.changed:
-                        self.log_change(request, track, result.summary())
-                self.message_user(request, result.summary(), messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:tracker_careertrack_changelist"))
+                digest = hashlib.sha256(content).hexdigest()
+                request.session[PENDING_IMPORT] = {"sha256": digest, "content": content.decode("utf-8")}
+                return self._import_page(
+                    request,
+                    "admin/tracker/careertrack/import_preview.html",
+                    title="Check the import",
+                    preview=preview,
+                    sections=[
+                        (ADDED, "Added", preview.of(ADDED)),
+                        (CHANGED, "Changed", preview.of(CHANGED)),
+                        (REMOVED, "Removed", preview.of(REMOVED)),
+                    ],
+                    sha256=digest,
+                    filename=form.cleaned_data["file"].name,
+                )
+        return self._import_page(request, "admin/tracker/careertrack/import_form.html", form=form)
+
+    def _apply_import(self, request: HttpRequest) -> HttpResponse:
+        pending = request.session.pop(PENDING_IMPORT, None)
+        if not pending or pending.get("sha256") != request.POST.get("sha256"):
+            self.message_user(request, "That preview is no longer current: upload the file again.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:tracker_careertrack_import"))
+        try:
+            result = import_content(pending["content"])
+        except ContentImportError as exc:
+            # The content changed between the preview and the confirmation (another editor's save).
+            form = TrackImportForm()
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self._import_page(request, "admin/tracker/careertrack/import_form.html", form=form)
+        if result.changed:
+            for track in CareerTrack.objects.filter(slug__in=result.tracks):
+                self.log_change(request, track, result.summary())
+        self.message_user(request, result.summary(), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:tracker_careertrack_changelist"))
+
+    def _import_page(self, request: HttpRequest, template: str, **context: Any) -> TemplateResponse:
+        form = context.get("form")
         context = {
             **self.admin_site.each_context(request),
             "title": "Import track content",
             "subtitle": None,
             "opts": self.model._meta,
-            "form": form,
-            "media": self.media + form.media,
+            "media": self.media + (form.media if form is not None else forms.Media()),
+            **context,
         }
-        return TemplateResponse(request, "admin/tracker/careertrack/import_form.html", context)
+        return TemplateResponse(request, template, context)
 
 
 # --------------------------------------------------------------------------

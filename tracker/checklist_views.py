@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 from . import checklists
 from .models import ChecklistItem, Enrollment, Milestone
 from .progress import track_progress
-from .views import HtmxHttpRequest, _milestone, _my_enrollment, _panel, _panel_response, _plan_context, _user
+from .views import HtmxHttpRequest, Saved, _milestone, _my_enrollment, _panel, _panel_response, _plan_context, _user
 
 
 def _item(request: HtmxHttpRequest, milestone: Milestone, item_id: int) -> ChecklistItem:
@@ -45,6 +45,8 @@ def _checklist_response(
 ) -> HttpResponse:
     """After a change: the checklist and summary (htmx), else a redirect to the panel, or the page with the error."""
     if not request.htmx and not error:
+        # The page that comes back opens this panel and says so (``Saved``), as after any change.
+        Saved(enrollment.pk, milestone.slug, milestone.title, message="Checklist updated.").keep(request)
         return redirect(f"{reverse('tracker:plan', args=[enrollment.pk])}#m-{milestone.slug}")
     if started:
         # The status, its buttons, a choice group's other options and what

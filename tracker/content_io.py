@@ -24,7 +24,9 @@ the same file twice changes nothing (not even ``updated_at``). Any problem
 is neither in the file nor in the database, a step in a choice group of
 another track, a value that fails validation, a prerequisite loop) raises
 ``ContentImportError`` with readable messages, and the whole import is
-rolled back.
+rolled back. ``import_content(..., preview=True)`` does the whole import
+and rolls it back: its result lists what would be added, changed and removed,
+for the admin to show before the editor confirms.
 
 Only content is accepted: a file naming users, enrollments or progress is
 refused, and so is a person's own checklist item (one with an owner), which
@@ -84,7 +86,9 @@ _WRITE_ORDER = {label: i for i, label in enumerate(CONTENT_MODELS)}
 
 # Fields never compared nor trusted from a file: ids differ between
 # databases, and the time stamps say when this database wrote a row.
-_IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at"})
+# A row's version (``Versioned``) is this database's count of its writes, like
+# its timestamps: never carried between environments, nor compared.
+_IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
 
 
 class ContentImportError(Exception):
@@ -95,15 +99,33 @@ class ContentImportError(Exception):
         super().__init__(" ".join(self.messages))
 
 
+ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row an import adds, changes or removes: its kind (verbose name) and what it is."""
+
+    action: str  # ADDED, CHANGED or REMOVED
+    kind: str
+    label: str
+    fields: tuple[str, ...] = ()  # a change's fields, by verbose name
+
+
 @dataclass
 class ImportResult:
-    """What an import did, counted per model (verbose plural names)."""
+    """What an import did (or, previewed, would do), counted per model (verbose plural names) and row by row."""
 
     tracks: list[str] = field(default_factory=list)
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     deleted: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+    def of(self, action: str) -> list[Change]:
+        """The rows added, changed or removed, in the order written."""
+        return [c for c in self.changes if c.action == action]
 
     @property
     def changed(self) -> bool:
@@ -202,13 +224,14 @@ def _with_prerequisites(milestone_ids: set[int]) -> set[int]:
 # --------------------------------------------------------------------------
 
 
-def import_content(text: str | bytes, *, mirror: bool = True) -> ImportResult:
+def import_content(text: str | bytes, *, mirror: bool = True, preview: bool = False) -> ImportResult:
     """Create or update the content in ``text`` (an export) in one transaction.
 
     With ``mirror`` (the admin's import), rows of the imported tracks and
     milestones that the file no longer lists are deleted; without it nothing
-    is deleted. Raises ``ContentImportError`` and changes nothing if anything
-    is wrong.
+    is deleted. With ``preview`` everything is done and then rolled back: the
+    result says what an import would do (the same checks, the same writes).
+    Raises ``ContentImportError`` and changes nothing if anything is wrong.
     """
     entries = _parse(text)
     _check_references(entries)
@@ -218,7 +241,10 @@ def import_content(text: str | bytes, *, mirror: bool = True) -> ImportResult:
     entries.sort(key=lambda e: _write_key(e, successors))
     try:
         with transaction.atomic():
-            return _write(entries, mirror=mirror)
+            result = _write(entries, mirror=mirror)
+            if preview:
+                transaction.set_rollback(True)
+            return result
     except ContentImportError:
         raise
     except (ValidationError, DeserializationError, ObjectDoesNotExist, DatabaseError, ValueError, TypeError) as exc:
@@ -460,17 +486,21 @@ def _write(entries: list[_Entry], *, mirror: bool) -> ImportResult:
         except DeserializationError as exc:
             raise ContentImportError(f"The {entry.label} has a bad value: {_describe(exc)}") from exc
         name = str(instance._meta.verbose_name_plural)
+        kind = str(instance._meta.verbose_name)
         if instance.pk is None:
             instance.save()
             result.created[name] += 1
-        elif _same_as_stored(instance):
-            result.unchanged += 1
-            saved[(entry.model, entry.key)] = instance
-            continue
+            result.changes.append(Change(ADDED, kind, str(instance)))
         else:
+            differs = _changed_fields(instance)
+            if not differs:
+                result.unchanged += 1
+                saved[(entry.model, entry.key)] = instance
+                continue
             # The stored row's creation time stays: the file does not carry it.
             instance.save(update_fields=_updatable_fields(instance))
             result.updated[name] += 1
+            result.changes.append(Change(CHANGED, kind, str(instance), differs))
         if entry.model == MILESTONE:
             written_milestones.add(instance.pk)
         saved[(entry.model, entry.key)] = instance
@@ -495,10 +525,12 @@ def _concrete_values(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def _same_as_stored(instance: models.Model) -> bool:
+def _changed_fields(instance: models.Model) -> tuple[str, ...]:
+    """The fields (verbose names) in which ``instance`` differs from its stored row; empty when equal."""
     values = _concrete_values(instance)
-    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*values).first()
-    return stored == values
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*values).first() or {}
+    names = {f.attname: str(f.verbose_name) for f in instance._meta.concrete_fields}
+    return tuple(names[attname] for attname, value in values.items() if stored.get(attname) != value)
 
 
 def _write_prerequisites(
@@ -541,6 +573,9 @@ def _write_prerequisites(
             written.add(milestone.pk)
             result.unchanged -= 1
             result.updated[name] += 1
+            result.changes.append(
+                Change(CHANGED, str(Milestone._meta.verbose_name), str(milestone), ("prerequisites",))
+            )
 
 
 def _delete_missing(saved: dict[tuple[str, tuple[str, ...]], models.Model], result: ImportResult) -> None:
@@ -566,10 +601,12 @@ def _delete_missing(saved: dict[tuple[str, tuple[str, ...]], models.Model], resu
         ),
     ]
     for model, queryset in stale:
-        count = len(queryset.values_list("pk", flat=True))
-        if count:
+        rows = list(queryset.select_related())
+        if rows:
+            kind = str(model._meta.verbose_name)
+            result.changes += [Change(REMOVED, kind, str(row)) for row in rows]
             queryset.delete()
-            result.deleted[str(model._meta.verbose_name_plural)] += count
+            result.deleted[str(model._meta.verbose_name_plural)] += len(rows)
 
 
 def _describe(exc: BaseException) -> str:

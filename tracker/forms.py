@@ -103,6 +103,10 @@ class TrackImportForm(forms.Form):
 SCALE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
+# What the quiz says beside a question left unanswered.
+ANSWER_NEEDED = {"required": "Choose one answer.", "invalid_choice": "Choose one of the answers shown."}
+
+
 class RoleFitQuizForm(forms.Form):
     """The role-fit quiz; its cleaned data becomes ``rolefit.Answers``."""
 
@@ -112,6 +116,7 @@ class RoleFitQuizForm(forms.Form):
         choices=SCALE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages=ANSWER_NEEDED,
     )
     ml_knowledge = forms.TypedChoiceField(
         label="How much machine learning do you know?",
@@ -119,6 +124,7 @@ class RoleFitQuizForm(forms.Form):
         choices=SCALE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages=ANSWER_NEEDED,
     )
     communication = forms.TypedChoiceField(
         label="How much of your week would you like to spend writing and presenting?",
@@ -126,11 +132,13 @@ class RoleFitQuizForm(forms.Form):
         choices=SCALE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages=ANSWER_NEEDED,
     )
     produces = forms.ChoiceField(
         label="What do you most like to produce?",
         choices=WorkProduct.choices,
         widget=forms.RadioSelect,
+        error_messages=ANSWER_NEEDED,
     )
 
     def answers(self) -> Answers:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checklist_views, onboarding_views, own_plan_views, views
+from . import checklist_views, onboarding_views, own_plan_views, share_views, views
 
 app_name = "tracker"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("plans/<int:pk>/milestones/<slug:slug>/status/", views.milestone_status, name="milestone-status"),
     path("plans/<int:pk>/milestones/<slug:slug>/details/", views.milestone_details, name="milestone-details"),
     path("plans/<int:pk>/milestones/<slug:slug>/renew/", views.milestone_renew, name="milestone-renew"),
+    path("plans/<int:pk>/milestones/<slug:slug>/undo/", views.milestone_undo, name="milestone-undo"),
     path("plans/<int:pk>/plan-dates/", views.plan_dates, name="plan-dates"),
     path("plans/<int:pk>/milestones/<slug:slug>/checklist/", checklist_views.add, name="checklist-add"),
     path(
@@ -40,5 +41,6 @@ urlpatterns = [
     path("plans/<int:pk>/following/", views.following, name="following"),
     # A share token is URL-safe base64 (secrets.token_urlsafe), so a slug; anything else,
     # a NUL byte included (PostgreSQL refuses it in a query), is a 404 before any lookup.
-    path("shared/<slug:token>/", views.shared_plan, name="shared"),
+    path("shared/<slug:token>/", share_views.shared_plan, name="shared"),
+    path("shared/<slug:token>/preview.png", share_views.shared_preview, name="shared-preview"),
 ]

@@ -9,7 +9,7 @@ answers with the partial to swap in place instead.
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -29,14 +29,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from accounts import onboarding
 from accounts.models import User
 
-from . import activity, onboarding_views, planning, versions
+from . import activity, onboarding_views, planning, undo, versions
 from .forms import EarnedOnForm, PlanDatesForm, ProgressDetailsForm, RoleFitQuizForm
 from .models import (
     CareerLevel,
@@ -64,7 +63,8 @@ from .progress import (
     steps_for_tracks,
     track_progress,
 )
-from .rolefit import Fit, rank_tracks
+from .rolefit import Fit, map_point, rank_tracks, role_map
+from .undo import Undo, UndoRefused
 
 # --------------------------------------------------------------------------
 # Helpers
@@ -95,64 +95,6 @@ def catalogue_milestones() -> list[Milestone]:
 
 def _published_tracks() -> list[CareerTrack]:
     return list(CareerTrack.objects.published())
-
-
-@dataclass
-class MapBubble:
-    """One track drawn on the map of roles."""
-
-    track: CareerTrack
-    number: int
-    x: float
-    y: float
-    r: float
-
-
-# The chart's drawing box, in SVG user units; the SVG scales to its container.
-MAP_W, MAP_H, MAP_PAD, MAP_TOP = 520, 410, 50, 14
-
-
-def _map_point(se_skill: float, ml_knowledge: float) -> tuple[float, float]:
-    """SVG coordinates of a (software engineering, machine learning) pair on the 1..5 axes."""
-    # The axes run from 0.5 to 5.5 so bubbles at 1 or 5 stay inside the frame.
-    x = MAP_PAD + (se_skill - 0.5) / 5 * (MAP_W - 2 * MAP_PAD)
-    y = MAP_H - MAP_PAD - (ml_knowledge - 0.5) / 5 * (MAP_H - MAP_PAD - MAP_TOP)
-    return round(x, 1), round(y, 1)
-
-
-def role_map(tracks: list[CareerTrack]) -> dict[str, Any]:
-    """Geometry of the map of roles: a bubble per track, numbered for the legend.
-
-    Tracks on the same grid point (the ML-engineer specialisations share some)
-    are stacked around it so each stays visible and clickable.
-    """
-    at_point = Counter((t.se_skill, t.ml_knowledge) for t in tracks)
-    seen: Counter[tuple[int, int]] = Counter()
-    bubbles = []
-    for number, track in enumerate(tracks, start=1):
-        key = (track.se_skill, track.ml_knowledge)
-        x, y = _map_point(*key)
-        if at_point[key] > 1:
-            # Spread vertically around the point, 34 units apart.
-            y += (seen[key] - (at_point[key] - 1) / 2) * 34
-            seen[key] += 1
-        bubbles.append(MapBubble(track, number, x, round(y, 1), 9 + 3 * track.communication_weight))
-    ticks = [{"value": v, "x": _map_point(v, 1)[0], "y": _map_point(1, v)[1]} for v in range(1, 6)]
-    return {
-        "bubbles": bubbles,
-        "ticks": ticks,
-        "width": MAP_W,
-        "height": MAP_H,
-        "pad": MAP_PAD,
-        "left": MAP_PAD,
-        "right": MAP_W - MAP_PAD,
-        "top": MAP_TOP,
-        "bottom": MAP_H - MAP_PAD,
-        "plot_w": MAP_W - 2 * MAP_PAD,
-        "plot_h": MAP_H - MAP_PAD - MAP_TOP,
-        "mid_x": MAP_W / 2,
-        "mid_y": (MAP_H - MAP_PAD + MAP_TOP) / 2,
-    }
 
 
 # --------------------------------------------------------------------------
@@ -247,20 +189,42 @@ def _ladder_entries(units: list[Unit], resources: dict[int, list[Resource]]) -> 
 
 @require_GET
 def quiz(request: HttpRequest) -> HttpResponse:
-    """The role-fit quiz; answered, it places the person on the map and ranks the tracks."""
-    form = RoleFitQuizForm(request.GET or None)
+    """The role-fit quiz; answered, its own result view: the tracks ranked with reasons, and the person on the map.
+
+    The form sends ``answered`` with its answers, so a form submitted with
+    nothing chosen is bound and says what is missing (an error summary at the
+    top and a message beside each question), rather than showing the
+    questions again as if nothing had happened.
+    """
+    form = RoleFitQuizForm(request.GET if request.GET else None)
     fits: list[Fit] = []
     context: dict[str, Any] = {"form": form}
+    if form.is_bound and not form.is_valid():
+        context["error_summary"] = [
+            (f"{form[name].label} {' '.join(map(str, errors))}", f"{form[name].auto_id}_0")
+            for name, errors in form.errors.items()
+            if name in form.fields
+        ]
     if form.is_bound and form.is_valid():
         answers = form.answers()
         fits = rank_tracks(answers, _published_tracks())
         tracks_map = role_map([f.track for f in sorted(fits, key=lambda f: (f.track.order, f.track.name))])
-        tracks_map["you"] = dict(zip(("x", "y"), _map_point(answers.se_skill, answers.ml_knowledge), strict=True))
+        tracks_map["you"] = dict(zip(("x", "y"), map_point(answers.se_skill, answers.ml_knowledge), strict=True))
         context.update(fits=fits, map=tracks_map)
+        context["ranked"] = [(f, fit_band(f.score)) for f in fits]
         # Kept in the session until there is an account to keep it on (sign-up, sign-in or an enrolment).
         ranking = [{"track": f.track.slug, "name": f.track.name, "score": f.score, "reasons": f.reasons} for f in fits]
         onboarding.remember_quiz(request, asdict(answers), ranking)
     return render(request, "tracker/quiz.html", context)
+
+
+# A fit in words, by its score's band: the scores rank the tracks, but their digits are not that precise.
+FIT_BANDS = [(75, "Strong fit"), (55, "Good fit"), (35, "Some fit"), (0, "Weak fit")]
+
+
+def fit_band(score: int) -> str:
+    """ "Strong fit" … "Weak fit" for a role-fit score of 0..100 (``rolefit.Fit.score``)."""
+    return next(label for floor, label in FIT_BANDS if score >= floor)
 
 
 @require_http_methods(["GET", "POST"])
@@ -286,25 +250,6 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
     if created and onboarding_views.is_first_plan(user, track):
         return redirect("tracker:already-have", pk=enrollment.pk)
     return redirect("tracker:plan", pk=enrollment.pk)
-
-
-@require_GET
-@cache_control(no_store=True, private=True)  # a person's progress: no proxy or browser cache keeps it
-def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
-    """A plan shared read-only by its owner: the track and progress, never the email."""
-    enrollment = get_object_or_404(Enrollment.objects.current().select_related("track", "user"), share_token=token)
-    progress = track_progress(enrollment)
-    return render(
-        request,
-        "tracker/shared_plan.html",
-        {
-            "enrollment": enrollment,
-            "progress": progress,
-            # The plan's units as its owner sees them: a choice group once, with its state.
-            "blocks": [Block(unit=unit, panels=[]) for unit in progress.units],
-            "owner_name": enrollment.user.display_name,
-        },
-    )
 
 
 # --------------------------------------------------------------------------
@@ -350,7 +295,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     main = versions.cached("dashboard-page", compute, key=str(user.pk), user_id=user.pk, depends_on=depends_on)
     # The placeholder and the token are both plain ASCII letters, digits and dashes: nothing to escape.
     main = mark_safe(main.replace(DASHBOARD_CSRF_PLACEHOLDER, get_token(request)))
-    return render(request, "tracker/dashboard.html", {"main": main})
+    # "Saved · Undo" after a "Mark done" (a plain POST redirected here): per request, outside the cache.
+    saved = Saved.take(request, back="dashboard")
+    context = {"main": main, "saved": saved, "announce": f"{saved.heading} {saved.message}" if saved else ""}
+    return render(request, "tracker/dashboard.html", context)
 
 
 # --------------------------------------------------------------------------
@@ -387,6 +335,15 @@ class Panel:
     # Folded away behind the page's "show done or skipped" filter: set on a full page for a
     # settled milestone, never on one swapped in after a change, which stays in view.
     collapse: bool = False
+    # "Saved", with an Undo of a status change, right after a change to this milestone.
+    saved: Saved | None = None
+    # Opened (its <details>): the one just changed, or one with an error to show.
+    open: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        forms_ = (self.form, self.earned_form, self.renew_form, self.edit_form)
+        return self.open or bool(self.status_error) or any(f is not None and f.is_bound and f.errors for f in forms_)
 
     @property
     def status_label(self) -> str:
@@ -437,6 +394,107 @@ class Panel:
 
 
 @dataclass
+class Saved:
+    """What a change says once saved ("Saved: marked done"), and how to take it back (``tracker.undo``).
+
+    ``back`` is where the Undo returns to: the plan (empty) or the dashboard.
+    """
+
+    enrollment_id: int
+    slug: str
+    title: str
+    message: str
+    undo: Undo | None = None
+    back: str = ""
+    heading: str = "Saved."
+
+    # A plain POST redirects (PRG): the note waits in the session for the page that comes back.
+    SESSION_KEY = "tracker.saved"
+
+    def keep(self, request: HttpRequest) -> None:
+        request.session[self.SESSION_KEY] = {
+            "enrollment": self.enrollment_id,
+            "slug": self.slug,
+            "title": self.title,
+            "message": self.message,
+            "undo": self.undo.as_session() if self.undo else None,
+            "back": self.back,
+            "heading": self.heading,
+        }
+
+    @classmethod
+    def take(cls, request: HttpRequest, *, back: str, enrollment_id: int | None = None) -> Saved | None:
+        """The note kept for this page (the plan ``enrollment_id``, or the dashboard), removed from the session."""
+        data = request.session.get(cls.SESSION_KEY)
+        if not data or data.get("back") != back or (enrollment_id is not None and data["enrollment"] != enrollment_id):
+            return None
+        del request.session[cls.SESSION_KEY]
+        change = Undo.from_session(data["undo"]) if data.get("undo") else None
+        return cls(
+            enrollment_id=data["enrollment"],
+            slug=data["slug"],
+            title=data["title"],
+            message=data["message"],
+            undo=change,
+            back=back,
+            heading=data.get("heading", "Saved."),
+        )
+
+
+def _status_message(title: str, status: str, earned_on: date | None) -> str:
+    """What a status change says: "“Title” is done (earned 3 Mar 2026)."."""
+    if status == Status.DONE:
+        earned = f" (earned {earned_on.day} {earned_on:%b %Y})" if earned_on else ""
+        return f"“{title}” is done{earned}."
+    return f"“{title}” is now {Status(status).label.lower()}."
+
+
+@dataclass
+class LevelSection:
+    """The plan's blocks under one career level (``level`` None: a plan with no levels), with "n of m done"."""
+
+    level: CareerLevel | None
+    blocks: list[Block]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for b in self.blocks if b.unit.status == Status.DONE)
+
+    @property
+    def total(self) -> int:
+        return len(self.blocks)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for b in self.blocks if b.unit.status == Status.SKIPPED)
+
+    @property
+    def anchor(self) -> str:
+        return f"level-{self.level.pk}" if self.level else "level-none"
+
+
+def level_sections(blocks: list[Block]) -> list[LevelSection]:
+    """The plan's blocks by career level, in ladder order.
+
+    A unit belongs to its first step's level (as ``TrackProgress.level_reached``
+    reads it); a step with no level of its own (one the person added) stays
+    under the level it was put after. A plan with no levels is one section.
+    """
+    sections: dict[int | None, LevelSection] = {}
+    current: CareerLevel | None = None
+    for block in blocks:
+        level = block.unit.items[0].step.level
+        current = level or current
+        key = current.pk if current else None
+        sections.setdefault(key, LevelSection(level=current, blocks=[])).blocks.append(block)
+    if None in sections and len(sections) > 1:
+        # Steps of one's own before any level: with the first level.
+        first = next(s for k, s in sections.items() if k is not None)
+        first.blocks[:0] = sections.pop(None).blocks
+    return list(sections.values())
+
+
+@dataclass
 class Block:
     """One unit of the plan page: a milestone's panel, or a choice group with its options' panels."""
 
@@ -454,7 +512,7 @@ class Block:
 
     @property
     def state_label(self) -> str:
-        """ "Choose one of 3" until an option is chosen, then "1 of 1 chosen"; "Done" or "Skipped" once settled."""
+        """ "Pick 1 of 3" until an option is chosen, then "1 of 1 chosen"; "Done" or "Skipped" once settled."""
         needs = self.group.needs if self.group else 1
         chosen = len(self.chosen)
         if self.unit.status == Status.DONE:
@@ -463,7 +521,7 @@ class Block:
             return "Skipped"
         if chosen:
             return f"{chosen} of {needs} chosen" if chosen <= needs else f"{chosen} chosen, {needs} needed"
-        return f"Choose {'one' if needs == 1 else needs} of {len(self.unit.items)}"
+        return f"Pick {needs} of {len(self.unit.items)}"
 
 
 def _today(user: User) -> date:
@@ -561,6 +619,10 @@ def _error_summary(
     return found
 
 
+# The id of a field of a panel's form: its prefix is a letter or two and the milestone's id.
+PANEL_FIELD_ID = re.compile(r"id_[a-z]+(\d+)-")
+
+
 def _plan_context(
     request: HttpRequest, enrollment: Enrollment, panels: dict[int, Panel] | None = None, **extra: Any
 ) -> dict[str, Any]:
@@ -569,7 +631,14 @@ def _plan_context(
     blocks = _blocks(progress, user, panels or {})
     flat = [panel for block in blocks for panel in block.panels]
     _attach_earnings(user, flat)
-    settled = [p for b in blocks if b.group is None for p in b.panels if p.item.is_settled and not p.status_error]
+    saved = Saved.take(request, back="", enrollment_id=enrollment.pk)
+    for panel in flat:
+        if saved is not None and panel.item.milestone.slug == saved.slug:
+            panel.saved, panel.open = saved, True
+    # Folded away behind the filter; not the one just changed, which stays in view.
+    settled = [
+        p for b in blocks if b.group is None for p in b.panels if p.item.is_settled and not p.is_open and not p.saved
+    ]
     for panel in settled:
         panel.collapse = True
     plan_form = extra.pop("plan_form", None)
@@ -589,10 +658,11 @@ def _plan_context(
     adding = [("Add a milestone of your own", personal_form)]
     if catalogue_form is not None and rename_form is not None:
         adding += [("Add from the catalogue", catalogue_form), ("Rename the plan", rename_form)]
-    return {
+    context = {
         "enrollment": enrollment,
         "progress": progress,
         "blocks": blocks,
+        "sections": level_sections(blocks),
         "panels": flat,
         "plan_form": plan_form,
         "settled_count": len(settled),
@@ -606,6 +676,17 @@ def _plan_context(
         "statuses": Status,
         **extra,
     }
+    # A panel an error points into opens, and stays in view, whichever view found the error (a badge's, a
+    # checklist's): the error's anchor is inside the panel (m-<slug>…) or a field of one of its forms, whose
+    # prefixes end in the milestone's id (m12-, e12-, b12-: field ids id_m12-notes, id_b12-url).
+    anchors = [anchor for _, anchor in context["error_summary"]]
+    field_of = {int(found.group(1)) for anchor in anchors if (found := PANEL_FIELD_ID.match(anchor))}
+    for panel in flat:
+        slug = panel.item.milestone.slug
+        inside = any(anchor == f"m-{slug}" or anchor.startswith(f"m-{slug}-") for anchor in anchors)
+        if inside or panel.item.milestone.pk in field_of:
+            panel.open, panel.collapse = True, False
+    return context
 
 
 @login_required
@@ -634,16 +715,23 @@ def _panel_response(
     renew_form: EarnedOnForm | None = None,
     status_error: str = "",
     focus: str = "",
+    saved: Saved | None = None,
 ) -> HttpResponse:
     """After a change: the panel and the progress summary (htmx), else the page or a redirect.
 
-    With htmx the panel is swapped in place and what the change may have
-    altered elsewhere comes out of band: the progress summary, the effort
-    left, the error summary, the other options of its choice group and the
-    milestones that need it first (locked or unlocked now).
+    With htmx the panel is swapped in place, open, with "Saved" (and an Undo
+    of a status change), and what the change may have altered elsewhere comes
+    out of band: the progress summary, the effort left, its level's "n of m
+    done", the error summary, the other options of its choice group, the
+    milestones that need it first (locked or unlocked now) and the page's
+    live region, which announces the outcome. Without htmx a success
+    redirects to the plan (a refresh never posts again), the note kept in
+    the session; a failure renders the page with its error summary (400).
     """
     failed = bool(status_error) or any(f is not None and f.errors for f in (form, earned_form, renew_form))
     if not request.htmx and not failed:
+        if saved is not None:
+            saved.keep(request)
         return redirect(f"{reverse('tracker:plan', args=[enrollment.pk])}#m-{milestone.slug}")
     user = _user(request)
     progress: TrackProgress = track_progress(enrollment)
@@ -653,19 +741,24 @@ def _panel_response(
     panel = _panel(
         item, user, form=form, status_error=status_error, earned_form=earned_form, renew_form=renew_form, unit=unit
     )
-    panel.focus = focus
+    panel.focus, panel.saved, panel.open = focus, saved, True
     _attach_earnings(user, [panel])
     if not request.htmx:
         context = _plan_context(request, enrollment, panels={milestone.pk: panel})
         return render(request, "tracker/plan.html", context, status=400)
+    sections = level_sections([Block(unit=u, panels=[]) for u in progress.units])
     context = {
         "panel": panel,
         "enrollment": enrollment,
         "progress": progress,
         "statuses": Status,
         "group_block": Block(unit=unit, panels=[]) if unit.group is not None else None,
+        "section": next((s for s in sections if any(b.unit is unit for b in s.blocks)), None),
         "oob_panels": [_panel(i, user, unit=units[i.milestone.pk]) for i in _neighbours(progress, unit, item)],
         "error_summary": _error_summary([panel]),
+        "announce": f"{saved.heading} {saved.message}"
+        if saved
+        else (f"Not saved: {status_error}" if status_error else ""),
         "swap": True,
     }
     return render(request, "tracker/includes/milestone_panel_swap.html", context)
@@ -705,21 +798,31 @@ def milestone_status(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespon
     user = _user(request)
     prefix = f"m{milestone.pk}-earned"
     earned_form = EarnedOnForm(request.POST, prefix=prefix) if f"{prefix}-earned_on" in request.POST else None
-    error = ""
+    back = "dashboard" if request.POST.get("back") == "dashboard" else ""
+    error, saved = "", None
     if earned_form is None or earned_form.is_valid():
         details = earned_form.cleaned_data if earned_form is not None else {}
+        state_before = undo.before(user, milestone)
         try:
-            MilestoneProgress.objects.update_state(
+            progress = MilestoneProgress.objects.update_state(
                 user, milestone, status=request.POST.get("status", ""), track=enrollment.track, **details
             )
         except ValidationError as exc:  # PrerequisitesMissing and DependantsDone are two
             if earned_form is None or not _domain_errors_onto(earned_form, exc):
                 error = " ".join(exc.message_dict.get("status", exc.messages))
-    if request.POST.get("back") == "dashboard":
+        else:
+            assert progress is not None  # a status always leaves a row
+            saved = Saved(
+                enrollment_id=enrollment.pk,
+                slug=milestone.slug,
+                title=milestone.title,
+                message=_status_message(milestone.title, progress.status, progress.earned_on),
+                undo=undo.undo_for(user, milestone, state_before),
+                back=back,
+            )
+    if back:
         # From the dashboard's "next up": back to it (htmx swaps its main region in place).
-        if error:
-            messages.error(request, f"{milestone.title}: {error}")
-        return redirect("tracker:dashboard")
+        return _back_to_dashboard(request, milestone, saved, error, earned_form)
     saved_with_date = earned_form is not None and not earned_form.errors and not error
     return _panel_response(
         request,
@@ -728,7 +831,77 @@ def milestone_status(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespon
         status_error=error,
         earned_form=earned_form,
         focus=Status.DONE if saved_with_date else "",
+        saved=saved,
     )
+
+
+def _back_to_dashboard(
+    request: HtmxHttpRequest, milestone: Milestone, saved: Saved | None, error: str, form: EarnedOnForm | None
+) -> HttpResponse:
+    """The dashboard after its "Mark done": the note and its Undo on top, or the refusal beside the form."""
+    if saved is not None:
+        saved.keep(request)
+        return redirect(f"{reverse('tracker:dashboard')}#saved")
+    field_error = " ".join(str(e) for e in form.errors.get("earned_on", [])) if form is not None else ""
+    message = error or field_error or "Enter the date you earned it."
+    anchor = f"mark-done-{milestone.slug}-date"
+    return _dashboard_page(
+        request,
+        status=200 if request.htmx else 400,
+        mark_done_error={
+            "slug": milestone.slug,
+            "message": message,
+            "value": request.POST.get(f"m{milestone.pk}-earned-earned_on", ""),
+        },
+        error_summary=[(f"{milestone.title}: {message}", anchor)],
+    )
+
+
+@login_required
+@require_POST
+def milestone_undo(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
+    """Take back a status change ("Saved · Undo"), through ``tracker.undo``: back to the status and date before.
+
+    A stale Undo (the milestone changed since) or one the domain refuses
+    (something built on it is done now) changes nothing and says why.
+    """
+    enrollment = _my_enrollment(request, pk)
+    milestone = _milestone(enrollment, slug)
+    user = _user(request)
+    back = "dashboard" if request.POST.get("back") == "dashboard" else ""
+    error, saved, focus = "", None, ""
+    try:
+        change = Undo(
+            milestone_id=milestone.pk,
+            event_id=int(request.POST.get("event", "")),
+            status=request.POST.get("status", ""),
+            earned_on=parse_date(request.POST.get("earned_on", "")),
+        )
+        progress = undo.undo(user, milestone, change, track=enrollment.track)
+    except (ValueError, TypeError):  # a hand-made form: no event, or a date that is no day
+        error = UndoRefused().messages[0]
+    except ValidationError as exc:  # UndoRefused, DependantsDone, PrerequisitesMissing
+        error = " ".join(exc.message_dict.get("status", exc.messages))
+    else:
+        status_label = Status(progress.status).label.lower()
+        focus = progress.status
+        saved = Saved(
+            enrollment_id=enrollment.pk,
+            slug=milestone.slug,
+            title=milestone.title,
+            message=f"“{milestone.title}” is back to {status_label}.",
+            back=back,
+            heading="Undone.",
+        )
+    if back:
+        if error:
+            messages.error(request, f"{milestone.title}: {error}")
+            return redirect("tracker:dashboard")
+        assert saved is not None
+        saved.keep(request)
+        return redirect(f"{reverse('tracker:dashboard')}#saved")
+    # Focus goes to the status now pressed: the Undo that had it is gone.
+    return _panel_response(request, enrollment, milestone, status_error=error, saved=saved, focus=focus)
 
 
 @login_required
@@ -755,9 +928,10 @@ def milestone_details(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespo
             if not _domain_errors_onto(form, exc):
                 raise
         else:
-            if not request.htmx:
-                messages.success(request, f"Saved “{milestone.title}”.")
-            return _panel_response(request, enrollment, milestone)
+            saved = Saved(
+                enrollment.pk, milestone.slug, milestone.title, message=f"“{milestone.title}”: details saved."
+            )
+            return _panel_response(request, enrollment, milestone, saved=saved)
     return _panel_response(request, enrollment, milestone, form=form)
 
 
@@ -783,8 +957,8 @@ def milestone_renew(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespons
             if not _domain_errors_onto(form, exc):
                 error = " ".join(exc.message_dict.get("status", exc.messages))
         else:
-            if not request.htmx:
-                messages.success(request, f"Renewed “{milestone.title}”.")
+            saved = Saved(enrollment.pk, milestone.slug, milestone.title, message=f"Renewed “{milestone.title}”.")
+            return _panel_response(request, enrollment, milestone, saved=saved)
     return _panel_response(request, enrollment, milestone, status_error=error, renew_form=form if form.errors else None)
 
 
@@ -859,7 +1033,14 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
-def _dashboard_page(request: HttpRequest, rest_error: str = "", status: int = 200) -> HttpResponse:
+def _dashboard_page(
+    request: HttpRequest,
+    rest_error: str = "",
+    status: int = 200,
+    *,
+    mark_done_error: dict[str, str] | None = None,
+    error_summary: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
     board = Dashboard(_user(request))
     return render(
         request,
@@ -872,7 +1053,8 @@ def _dashboard_page(request: HttpRequest, rest_error: str = "", status: int = 20
             "chart_total": board.chart_total,
             "today": board.today,
             "rest_error": rest_error,
-            "error_summary": [(rest_error, "rest-week-error")] if rest_error else [],
+            "mark_done_error": mark_done_error,
+            "error_summary": error_summary or ([(rest_error, "rest-week-error")] if rest_error else []),
             "left": board.left,
         },
         status=status,

@@ -1,6 +1,10 @@
 /* Light/dark theme: follows the system unless the person chose one, which is
    remembered in localStorage. Loaded in <head> without defer, so the chosen
-   theme is set before the first paint (no flash). */
+   theme is set before the first paint (no flash).
+
+   The toggle's name says both the theme in use and what pressing it does
+   ("Dark theme on: switch to light theme"); its visible text is the theme in
+   use, which that name contains (WCAG 2.5.3, label in name). */
 (function () {
   var KEY = "careerplan-theme";
   var root = document.documentElement;
@@ -16,7 +20,11 @@
 
   function label(button) {
     var dark = current() === "dark";
-    button.setAttribute("aria-pressed", dark ? "true" : "false");
+    var name = dark ? "Dark theme on: switch to light theme" : "Light theme on: switch to dark theme";
+    button.setAttribute("aria-label", name);
+    button.title = name;
+    button.querySelector(".theme-icon").textContent = dark ? "\u263E" : "\u2600";
+    button.querySelector(".theme-text").textContent = dark ? "Dark" : "Light";
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -29,6 +37,8 @@
       root.setAttribute("data-theme", next);
       try { localStorage.setItem(KEY, next); } catch (e) { /* not remembered, still applied */ }
       label(button);
+      var live = document.getElementById("live-status");
+      if (live) live.textContent = next === "dark" ? "Dark theme on." : "Light theme on.";
     });
   });
 })();

@@ -49,7 +49,7 @@ from ..factories import (
 
 LOCAL_APPS = {"accounts", "tracker", "api", "nudges"}
 # Apps added after 0.1, built on the ones above: unapplied in the 0.1 layout.
-LATER_APPS = ("credentials", "calendars")
+LATER_APPS = ("credentials", "calendars", "sync", "growth", "mentoring")
 
 # The last migrations of release 0.1; api and nudges did not exist yet.
 OLD_LEAVES = [("accounts", "0002_nudge_schedule_fields"), ("tracker", "0005_nudge_schedule")]

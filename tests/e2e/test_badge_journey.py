@@ -37,6 +37,7 @@ def test_a_pasted_badge_url_shows_verified_on_the_milestone_and_the_shared_page(
     page = context.new_page()
     page.goto(f"/plans/{plan.pk}/")
     page.evaluate("window.__noReload = true")
+    page.locator("#m-aws-mla > details > summary").click()  # the compact row opens its panel
     proof = page.locator("#m-aws-mla-proof")
     expect(proof.get_by_role("heading", name="Proof")).to_be_visible()
 
@@ -72,6 +73,7 @@ def test_without_javascript_the_form_posts_and_comes_back_to_the_milestone(
     login_as(context, owner)
     page = context.new_page()
     page.goto(f"/plans/{plan.pk}/")
+    page.locator("#m-aws-mla > details > summary").click()  # a <details>: it opens without JavaScript
     proof = page.locator("#m-aws-mla-proof")
 
     proof.get_by_text("Attach a badge").click()

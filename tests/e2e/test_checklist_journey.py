@@ -44,6 +44,7 @@ def test_a_tick_starts_the_milestone_in_place_and_the_dashboard_and_streak_show_
     page.goto(f"/plans/{plan.pk}/")
     page.evaluate("window.__noReload = true")
     panel = page.locator("#m-skill-programming")
+    panel.locator("> details > summary").click()  # the compact row opens its panel
     expect(panel.get_by_test_id("status")).to_have_text("Not started")
     expect(panel.get_by_test_id("checklist-count")).to_have_text(f"0 of {total} done")
 

@@ -38,6 +38,13 @@ def content_editors_group() -> Group:
     return group
 
 
+def open_panel(page, slug):
+    """Open a milestone's compact row on the plan page (a <details>), unless it is open already."""
+    details = page.locator(f"#m-{slug} > details")
+    if details.get_attribute("open") is None:
+        details.locator("> summary").click()
+
+
 @pytest.fixture
 def seeded_live(live_server):
     call_command("loaddata", "careerplan", verbosity=0)
@@ -102,12 +109,14 @@ def test_3_prerequisites_are_named_then_progress_updates_in_place(new_context, l
     expect(percent).to_have_text("0%")
 
     practice = page.locator("#m-skill-software-engineering")
+    open_panel(page, "skill-software-engineering")
     practice.get_by_role("button", name="Done", exact=True).click()
     expect(practice.get_by_test_id("status-error")).to_have_text(
         "Finish the prerequisites first: Programming proficiency."
     )
 
     programming = page.locator("#m-skill-programming")
+    open_panel(page, "skill-programming")
     programming.get_by_role("button", name="Done", exact=True).click()
     expect(programming.get_by_test_id("status")).to_have_text("Done")
     # The swap keeps keyboard focus on the button that was pressed.
@@ -127,7 +136,9 @@ def test_3_prerequisites_are_named_then_progress_updates_in_place(new_context, l
 
     # And on the dashboard itself: "Mark done" on a next-up milestone, in place.
     page.evaluate("window.__noReload = true")
-    page.locator(".next-up li").first.get_by_role("button", name=re.compile("^Mark done")).click()
+    first = page.locator(".next-up li").first
+    first.locator("summary", has_text="Mark done").click()  # it asks for the date earned: today unless changed
+    first.get_by_role("button", name=re.compile("^Mark done")).click()
     expect(page.get_by_test_id("percent")).not_to_have_text(f"{after_two}%")
     after_three = track_progress(plan).percent
     expect(page.get_by_test_id("percent")).to_have_text(f"{after_three}%")
@@ -143,6 +154,7 @@ def test_4_a_shared_link_shows_progress_to_a_logged_out_visitor_but_not_the_emai
     login_as(context, owner)
     page = context.new_page()
     page.goto(f"/plans/{plan.pk}/")
+    open_panel(page, "skill-programming")
     page.locator("#m-skill-programming").get_by_role("button", name="Done", exact=True).click()
     expect(page.locator("#m-skill-programming").get_by_test_id("status")).to_have_text("Done")
     page.get_by_role("button", name="Share a read-only link").click()
@@ -207,10 +219,12 @@ def test_with_javascript_off_status_changes_still_work_through_plain_forms(new_c
     login_as(context, owner)
     page = context.new_page()
     page.goto(f"/plans/{plan.pk}/")
+    open_panel(page, "skill-software-engineering")  # a <details>: it opens without JavaScript
     page.locator("#m-skill-software-engineering").get_by_role("button", name="Done", exact=True).click()
     expect(page.locator("#m-skill-software-engineering").get_by_test_id("status-error")).to_contain_text(
         "Programming proficiency"
     )
+    open_panel(page, "skill-programming")
     page.locator("#m-skill-programming").get_by_role("button", name="Done", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/#m-skill-programming$"))
     expect(page.locator("#m-skill-programming").get_by_test_id("status")).to_have_text("Done")
@@ -220,13 +234,15 @@ def test_with_javascript_off_status_changes_still_work_through_plain_forms(new_c
 def test_the_theme_toggle_is_remembered_across_pages(new_context, seeded_live):
     page = new_context(color_scheme="light").new_page()
     page.goto("/")
-    toggle = page.get_by_role("button", name="Dark theme")
-    expect(toggle).to_have_attribute("aria-pressed", "false")
+    # Its name says the theme in use and what pressing it does.
+    toggle = page.get_by_role("button", name="Light theme on: switch to dark theme")
+    expect(toggle).to_contain_text("Light")
     toggle.click()
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    expect(page.locator("#theme-toggle")).to_have_accessible_name("Dark theme on: switch to light theme")
     page.goto("/tracks/")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-    expect(page.get_by_role("button", name="Dark theme")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Dark theme on: switch to light theme")).to_contain_text("Dark")
     background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert background == "rgb(18, 21, 26)"
 

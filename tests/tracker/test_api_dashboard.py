@@ -26,8 +26,8 @@ def test_it_reports_each_enrollment_with_percentages_next_up_dates_and_the_strea
 
     response = api.get("/api/v1/dashboard/")
     assert response.status_code == 200
-    assert response.data["streak_weeks"] == 1
-    (entry,) = response.data["enrollments"]
+    assert response.json()["streak_weeks"] == 1
+    (entry,) = response.json()["enrollments"]
     assert (entry["track"], entry["percent"], entry["done"], entry["total"]) == ("t", 33, 1, 3)
     assert {c["category"]: c["percent"] for c in entry["by_category"]} == {"skill": 50, "project": 0}
     assert [m["milestone"] for m in entry["next_up"]] == ["b", "c"]

@@ -263,9 +263,14 @@ def admin_export(client, tracks) -> bytes:
 
 
 def admin_import(client, content: bytes) -> None:
-    response = client.post(
+    """Upload, see the preview, confirm: the admin's two steps."""
+    preview = client.post(
         reverse("admin:tracker_careertrack_import"),
         {"file": SimpleUploadedFile("track.json", content, content_type="application/json")},
+    )
+    assert preview.status_code == 200, preview.content.decode()
+    response = client.post(
+        reverse("admin:tracker_careertrack_import"), {"_confirm": "1", "sha256": preview.context["sha256"]}
     )
     assert response.status_code == 302, response.content.decode()
 

@@ -81,7 +81,7 @@ def test_mark_done_from_next_up_returns_to_the_dashboard_with_the_new_percentage
     response = client.post(
         f"/plans/{plan.pk}/milestones/skill-programming/status/", {"status": "done", "back": "dashboard"}
     )
-    assert response["Location"] == "/dashboard/"
+    assert response["Location"] == "/dashboard/#saved"
     body = client.get("/dashboard/").content.decode()
     assert f'data-testid="percent">{track_progress(plan).percent}%' in body
     assert track_progress(plan).percent > 0

@@ -80,15 +80,15 @@ def today(user):
 
 
 def test_a_choice_group_shows_its_options_together_under_its_title(signed_in, plan):
-    """The group is one block: "Choose one of 2", its title and description, then both options' panels."""
+    """The group is one block: "Pick 1 of 2", its title and description, then both options' panels."""
     body = page(signed_in, plan)
     group = section(body, "g-one-cloud")
-    assert 'data-testid="group-state">Choose one of 2<' in group
+    assert 'data-testid="group-state">Pick 1 of 2<' in group
     assert "One cloud certification" in group
     assert "Pick the cloud you work in." in group
     assert 'id="m-aws"' in group
     assert 'id="m-gcp"' in group
-    assert '<h4 id="m-aws-title">' in group  # one heading level under the group's title
+    assert '<span class="panel-title" id="m-aws-title">' in group  # a row of its own under the group's title
     # Until one is chosen the plan counts the quickest option, and the group once.
     assert "your plan counts the quickest: about 8 weeks" in group
     assert 'data-testid="counts">· 0 of 5 done<' in body
