@@ -57,6 +57,8 @@ from localservers import find_binary, free_port, redis_server, stop, wait_for_po
 
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
+# The changes a person's phone picks up from a day's use, by the sync target's cursor.
+SYNC_DAY_CHANGES = 20
 
 
 # --- Processes -------------------------------------------------------------
@@ -379,14 +381,21 @@ def sample_users(count: int, seed: int) -> list[Any]:
 def api_targets(users: list[Any]) -> list[Target]:
     from rest_framework_simplejwt.tokens import AccessToken
 
+    from sync.feed import Position
+    from sync.models import Change
     from tracker.models import Enrollment
     from tracker.progress import progress_for_enrollments
 
     since = (datetime.now(UTC) - timedelta(days=7)).isoformat().replace("+00:00", "Z")
-    auth, patches, tracks = [], [], []
+    auth, patches, tracks, cursors = [], [], [], []
     for user in users:
         header = {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
         auth.append(header)
+        # The seed writes a person's whole history at once, so "a day of changes" is taken as their
+        # last SYNC_DAY_CHANGES changes (the sync endpoint answers them in one page).
+        latest = Change.objects.filter(user_id=user.pk).order_by("-seq").values_list("seq", flat=True)
+        seqs = list(latest[:SYNC_DAY_CHANGES])
+        cursors.append(Position(seq=(seqs[-1] - 1) if seqs else 0).encode(user.pk))
         enrollments = list(Enrollment.objects.for_user(user).current().select_related("track"))
         tracks.append(enrollments[0].track.slug)
         plan = progress_for_enrollments(user, enrollments)
@@ -407,6 +416,11 @@ def api_targets(users: list[Any]) -> list[Target]:
             [{"path": f"/api/v1/progress/?updated_since={since}", "headers": h} for h in auth],
         ),
         Target("PATCH progress/{milestone_slug}/", "PATCH", [dict(p, bodies=flip) for p in patches]),
+        Target(
+            "GET sync/?cursor=… (a day)",
+            "GET",
+            [{"path": f"/api/v1/sync/?cursor={c}", "headers": h} for h, c in zip(auth, cursors, strict=True)],
+        ),
     ]
 
 
@@ -745,6 +759,7 @@ SHARE_TARGETS = {
     "GET dashboard/": 0.45,
     "GET tracks/{slug}/": 0.45,
     "PATCH progress/{milestone_slug}/": 0.20,
+    "GET sync/?cursor=… (a day)": 0.30,
     "GET /dashboard/ (page)": 0.15,
     "GET /tracks/{slug}/ (page, signed out)": 0.40,
 }
@@ -754,6 +769,7 @@ P99_TARGETS = {
     "GET dashboard/": 20.0,
     "GET tracks/{slug}/": 20.0,
     "PATCH progress/{milestone_slug}/": 50.0,
+    "GET sync/?cursor=… (a day)": 50.0,
     "GET /dashboard/ (page)": 50.0,
 }
 EMBEDDED_TARGET_MS = 100.0
