@@ -1,6 +1,8 @@
 """Two people in two browsers: the learner invites a mentor, who signs in, accepts, comments and approves evidence.
 
-The learner then sees "reviewed by" on their plan and on the shared page.
+The learner then sees "reviewed by" on their plan and on the shared page,
+rates their skills twice and sees their trail on the map move, beside the
+mentor's own rating of them.
 Every mentoring page passes axe-core at 360 and 1280 px, light and dark.
 """
 
@@ -13,7 +15,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from growth.models import SkillRating
 from mentoring.models import Comment, Mentorship, Review
+from tests.e2e.test_growth_journey import me_on_the_map, rate
 from tests.factories import PASSWORD, CareerTrackFactory, LadderStepFactory, MilestoneFactory, UserFactory
 from tracker.models import Enrollment, MilestoneProgress
 
@@ -114,6 +118,40 @@ def test_the_learner_invites_the_mentor_comments_and_approves_and_the_plan_says_
     titles = set(owner.notifications.values_list("title", flat=True))
     assert {"Mina Mentor is now your mentor", "Mina Mentor commented on SQL"} <= titles
     assert "Mina Mentor approved your evidence for SQL" in titles
+
+    # Where the learner stands: a first rating, then a higher one; the trail joins the two.
+    learner.goto("/skills/")
+    every_skill = (
+        "Programming",
+        "Machine-learning algorithms",
+        "Data modelling and evaluation",
+        "Software engineering",
+        "Communication and technical writing",
+    )
+    rate(
+        learner, {**dict.fromkeys(every_skill, 2), "Software engineering": 2, "Communication and technical writing": 3}
+    )
+    first = me_on_the_map(learner)
+    expect(learner.get_by_test_id("map-trail")).to_have_count(0)
+    rate(learner, {"Programming": 4, "Software engineering": 4})
+    second = me_on_the_map(learner)
+    assert second[0] > first[0]
+    assert learner.get_by_test_id("map-trail").locator("polyline").get_attribute("points").count(",") == 2
+
+    # The mentor adds their own rating; it shows on the learner's map apart from the trail.
+    mentor_page.goto(f"/mentorships/{mentorship.pk}/rate/")
+    rate(
+        mentor_page,
+        {**dict.fromkeys(every_skill, 3), "Software engineering": 3, "Communication and technical writing": 4},
+    )
+    assert SkillRating.objects.filter(person=owner, rater=mentor).count() == 1
+    learner.reload()
+    mentor_mark = learner.locator(".map-mentor")
+    expect(mentor_mark).to_have_count(1)
+    # 3 in each skill, plus what the SQL milestone done adds (growth.standing).
+    mentors_view = (float(mentor_mark.get_attribute("data-se")), float(mentor_mark.get_attribute("data-ml")))
+    assert all(3.0 <= value < 4.0 for value in mentors_view)
+    assert me_on_the_map(learner) == second
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
