@@ -13,7 +13,13 @@ idempotency key and precondition, and is answered on its own:
 
 One refused or conflicting operation never undoes or stops the others; an
 operation that depends on an earlier one that failed fails on its own
-terms (a tick of an item that was never added is a 404). Replaying a batch
+terms (a tick of an item that was never added is a 404).
+
+An item the app added offline has no id yet when the app queues its tick:
+the tick names it by the add's key instead, ``"item": {"added_by": "<the
+add's idempotency_key>"}``, and is applied to the item that add made (in
+this batch or an earlier one); if the add was refused, the tick is refused
+too (400 ``unknown_reference``). Replaying a batch
 applies nothing twice: an applied operation's answer is kept under its key
 (``api.idempotency``, the store of the Idempotency-Key header) and a replay
 gets it back with ``replayed: true``.
@@ -29,11 +35,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from rest_framework import generics
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.request import Request
 
 from api.errors import exception_handler
-from api.idempotency import claim_key, earlier_answer, remember_answer
+from api.idempotency import IdempotencyKey, claim_key, earlier_answer, remember_answer
 from tracker.api.checklists import add_checklist_item, checklist_items, remove_checklist_item, update_checklist_item
 from tracker.api.enrollments import update_plan
 from tracker.api.plan_steps import find_step, step_of, update_step
@@ -136,6 +142,29 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 
+def added_item(user_id: int, key: str) -> int:
+    """The id of the checklist item the ``checklist_item.add`` applied under ``key`` made (see the module docstring)."""
+    record = IdempotencyKey.objects.filter(user_id=user_id, key=f"{SCOPE}:{key}", path=SCOPE).first()
+    body = record.response_body if record is not None else None
+    if (
+        isinstance(body, dict)
+        and body.get("op") == "checklist_item.add"
+        and body.get("status") == APPLIED
+        and isinstance(body.get("data"), dict)
+    ):
+        return int(body["data"]["id"])
+    message = "No checklist item was added under this idempotency_key: its add was refused, or never sent."
+    raise ValidationError({"target": [ErrorDetail(message, code="unknown_reference")]})
+
+
+def resolved(user_id: int, target: dict[str, Any]) -> dict[str, Any]:
+    """``target`` with an item named by the key of the add that made it replaced by that item's id."""
+    item = target.get("item")
+    if isinstance(item, dict):
+        return {**target, "item": added_item(user_id, item["added_by"])}
+    return target
+
+
 def run(request: Request, operation: dict[str, Any]) -> dict[str, Any]:
     """Apply one validated operation (``sync.api.views.OperationSerializer``) and say what became of it."""
     user_id = int(request.user.pk)  # type: ignore[arg-type,union-attr]
@@ -155,7 +184,7 @@ def run(request: Request, operation: dict[str, Any]) -> dict[str, Any]:
             record = None  # claimed by a concurrent request a moment ago
         if record is not None:
             try:
-                result, version = spec.apply(request, target, data, expected)
+                result, version = spec.apply(request, resolved(user_id, target), data, expected)
                 applied = {**answer, "status": APPLIED, "data": result, "version": version}
                 remember_answer(record, 200, applied)
                 return applied
@@ -171,8 +200,8 @@ def run(request: Request, operation: dict[str, Any]) -> dict[str, Any]:
                 return {**answer, "status": REFUSED, "http_status": response.status_code, "error": response.data}
     if conflicted:
         try:
-            current, version = spec.current(request, target)
-        except (Http404, ObjectDoesNotExist, NotFound):
+            current, version = spec.current(request, resolved(user_id, target))
+        except (Http404, ObjectDoesNotExist, NotFound, ValidationError):
             current, version = None, None  # gone meanwhile: the next sync brings its tombstone
         return {**answer, "status": CONFLICT, "current": current, "version": version}
     earlier = earlier_answer(user_id, SCOPE, key, fingerprint)

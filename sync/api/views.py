@@ -110,13 +110,26 @@ class CatalogueSync(APIView):
         return Response(page(request, CATALOGUE, CATALOGUE_LOADERS))
 
 
+def _names(name: str, value: Any) -> bool:
+    """Whether ``value`` can name the ``name`` of an operation's target (see sync.batch)."""
+    if name == "milestone":
+        return isinstance(value, str)
+    if name == "item" and isinstance(value, dict):
+        key = value.get("added_by")
+        return set(value) == {"added_by"} and isinstance(key, str) and 0 < len(key) <= 200
+    return type(value) is int
+
+
 class OperationSerializer(serializers.Serializer[Any]):
     idempotency_key = serializers.CharField(
         max_length=200, help_text="Unique per change (a UUID): a replayed operation is answered, not applied again."
     )
     op = serializers.ChoiceField(choices=sorted(batch.OPERATIONS), help_text="What the change is; see the README.")
     target = AnObject(
-        help_text="What it changes: milestone (a slug), item (an id), enrollment (an id), as the op needs."
+        help_text=(
+            'What it changes: milestone (a slug), item (an id, or {"added_by": the idempotency_key of the '
+            "checklist_item.add that made it}), enrollment (an id), as the op needs."
+        )
     )
     data = AnObject(  # type: ignore[assignment]
         required=False, help_text="The body its endpoint's PATCH or POST takes (without base_version)."
@@ -136,14 +149,10 @@ class OperationSerializer(serializers.Serializer[Any]):
             raise ValidationError(
                 {"target": [ErrorDetail(f"Name the {', '.join(missing)} it changes.", code="required")]}
             )
-        # A slug names a milestone, a whole number an item or a plan.
-        wrong = [
-            name
-            for name in needs
-            if not (isinstance(target[name], str) if name == "milestone" else type(target[name]) is int)
-        ]
+        # A slug names a milestone, a whole number an item or a plan; an item added offline, its add's key.
+        wrong = [name for name in needs if not _names(name, target[name])]
         if wrong:
-            message = "Give milestone as a slug, item and enrollment as ids."
+            message = 'Give milestone as a slug, enrollment as an id, and item as an id or {"added_by": a key}.'
             raise ValidationError({"target": [ErrorDetail(message, code="invalid")]})
         return {**attrs, "target": {name: target[name] for name in needs}}
 

@@ -157,3 +157,32 @@ def test_a_target_of_the_wrong_shape_is_refused_on_target(api, owner, plan, targ
     assert (result["status"], result["http_status"]) == ("refused", 400)
     assert set(result["error"]["field_codes"]) == {"target"}
     assert not MilestoneProgress.objects.filter(user=owner).exists()
+
+
+def test_an_item_added_offline_is_ticked_in_the_same_queue_by_the_key_of_its_add(api, owner, plan):
+    results = send(
+        api,
+        op("add-1", "checklist_item.add", {"milestone": "exam"}, {"title": "Read the guide"}),
+        op("tick-1", "checklist_item.update", {"item": {"added_by": "add-1"}}, {"done": True}),
+        op("add-2", "checklist_item.add", {"milestone": "exam"}, {"title": ""}),  # refused: blank
+        op("tick-2", "checklist_item.update", {"item": {"added_by": "add-2"}}, {"done": True}),
+        op("tick-3", "checklist_item.update", {"item": {"added_by": "never-sent"}}, {"done": True}),
+    )
+
+    assert [r["status"] for r in results] == ["applied", "applied", "refused", "refused", "refused"]
+    added = ChecklistItem.objects.get(owner=owner)
+    assert results[1]["data"]["id"] == added.pk
+    assert results[1]["data"]["done"] is True
+    assert results[3]["error"]["field_codes"] == {"target": ["unknown_reference"]}
+    assert results[4]["error"]["field_codes"] == {"target": ["unknown_reference"]}
+    # A later queue (the app was offline again) may still name it by its add, and a replay changes nothing.
+    later = send(api, op("remove-1", "checklist_item.remove", {"item": {"added_by": "add-1"}}))
+    assert later[0]["status"] == "applied"
+    again = send(api, op("tick-1", "checklist_item.update", {"item": {"added_by": "add-1"}}, {"done": True}))
+    assert again[0]["replayed"] is True
+
+
+def test_a_reference_to_another_persons_add_names_nothing(api, other_api, owner, plan):
+    send(other_api, op("theirs", "checklist_item.add", {"milestone": "exam"}, {"title": "Theirs"}))
+    [result] = send(api, op("mine", "checklist_item.update", {"item": {"added_by": "theirs"}}, {"done": True}))
+    assert (result["status"], result["error"]["field_codes"]) == ("refused", {"target": ["unknown_reference"]})
