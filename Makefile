@@ -50,6 +50,7 @@ bootstrap: $(VENV)/.run-installed .env
 
 # Web, Celery worker and beat as separate processes (Procfile); Ctrl-C stops all three.
 run: bootstrap
+	@echo "== CareerPlan at http://127.0.0.1:$${WEB_PORT:-8000}/ (another port: make run WEB_PORT=9000) =="
 	$(BIN)/honcho start -f Procfile.dev
 
 lint: $(VENV)/.dev-installed

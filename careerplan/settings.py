@@ -331,8 +331,10 @@ NUDGE_MAX_RETRIES = env_int("NUDGE_MAX_RETRIES", default=8)
 NUDGE_UNSUBSCRIBE_LINK_DAYS = env_int("NUDGE_UNSUBSCRIBE_LINK_DAYS", default=60)
 if NUDGE_UNSUBSCRIBE_LINK_DAYS < 1:
     raise ImproperlyConfigured(f"NUDGE_UNSUBSCRIBE_LINK_DAYS={NUDGE_UNSUBSCRIBE_LINK_DAYS}: use at least 1.")
-# Absolute links in email (unsubscribe, the app) start with this.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in email (unsubscribe, the app) start with this. In development it
+# follows WEB_PORT, the port `make run` serves on (Procfile.dev), which the worker
+# that sends the nudges reads too, so a link in a nudge opens the running app.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env_int('WEB_PORT', default=8000)}").rstrip("/")
 
 # --- Verified badges (credentials) ------------------------------------------
 # Fetching badge assertions, issuers and keys from the addresses people paste

@@ -77,3 +77,22 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_immediate_transactions(
     assert "journal_mode=WAL" in options["init_command"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
+
+
+def _site_url(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "WEB_PORT"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import careerplan.settings as s; print(s.SITE_URL)"],
+        cwd=ROOT,
+        env={**clean, **env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_links_in_development_use_the_port_make_run_serves_on():
+    """Procfile.dev serves on WEB_PORT; the worker sending nudges reads it too, so their links open the app."""
+    assert _site_url() == "http://127.0.0.1:8000"
+    assert _site_url(WEB_PORT="9000") == "http://127.0.0.1:9000"
+    assert _site_url(WEB_PORT="9000", SITE_URL="https://careerplan.example/") == "https://careerplan.example"

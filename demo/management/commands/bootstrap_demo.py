@@ -40,8 +40,9 @@ class Command(BaseCommand):
             )
             self._demo_plan(demo)
         self.stdout.write(self.style.SUCCESS("Demo accounts are ready:"))
-        self.stdout.write(f"  app:   http://127.0.0.1:8000/        {demo.email} / {DEMO_PASSWORD}")
-        self.stdout.write(f"  admin: http://127.0.0.1:8000/admin/  {admin.email} / {ADMIN_PASSWORD}")
+        # SITE_URL: where `make run` serves (WEB_PORT), as the nudges' links say.
+        self.stdout.write(f"  app:   {settings.SITE_URL}/        {demo.email} / {DEMO_PASSWORD}")
+        self.stdout.write(f"  admin: {settings.SITE_URL}/admin/  {admin.email} / {ADMIN_PASSWORD}")
 
     def _user(self, email: str, password: str, **fields: Any) -> User:
         user, created = User.objects.get_or_create(email=email, defaults=fields)
