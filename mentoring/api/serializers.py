@@ -42,7 +42,8 @@ class MentorshipSerializer(serializers.ModelSerializer[Mentorship]):
 class SharingSerializer(serializers.Serializer[Any]):
     share_all = serializers.BooleanField(help_text="Show every current plan, those started later too.")
     plans = serializers.ListField(
-        child=serializers.IntegerField(),
+        # Bounded as a database id is: a larger number is a 400, not a query the database cannot take.
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         default=list,
         max_length=100,

@@ -49,6 +49,17 @@ def test_invitation_errors_name_the_field_and_the_code(learner, plan):
     assert twice.json()["field_codes"] == {"email": ["duplicate"]}
 
 
+def test_a_plan_id_no_database_could_hold_is_a_400_not_a_500(learner, plan):
+    """Found by schemathesis: an integer past 64 bits reached the query and overflowed SQLite's INTEGER."""
+    api = api_as(learner)
+    for plans in ([2**80], [0], [-1]):
+        body = {"email": "m@example.com", "share_all": False, "plans": plans}
+        refused = api.post("/api/v1/mentor-invites/", body, format="json")
+        assert refused.status_code == 400, plans
+        assert set(refused.json()["field_codes"]) == {"plans"}
+    assert not Invite.objects.exists()
+
+
 def test_accepting_by_token_and_every_refusal_has_its_code(learner, mentor, other, invite, plan):
     token = invite.token()
     assert (
