@@ -84,7 +84,8 @@ class Invite(models.Model):
     message = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True, help_text="A few words to the mentor.")
     share_all = models.BooleanField(default=True, help_text="Show every current plan, those started later too.")
     plans = models.ManyToManyField(Enrollment, blank=True, related_name="+", help_text="Shown when not all are.")
-    nonce = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    # token_hex(): 32 random bytes, written as 64 hex digits (PostgreSQL refuses a longer value; SQLite would not).
+    nonce = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
     state = models.CharField(max_length=10, choices=InviteState.choices, default=InviteState.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254)),
                 ('message', models.CharField(blank=True, help_text='A few words to the mentor.', max_length=1000)),
                 ('share_all', models.BooleanField(default=True, help_text='Show every current plan, those started later too.')),
-                ('nonce', models.CharField(default=secrets.token_hex, editable=False, max_length=32)),
+                ('nonce', models.CharField(default=secrets.token_hex, editable=False, max_length=64)),
                 ('state', models.CharField(choices=[('pending', 'Waiting for an answer'), ('accepted', 'Accepted'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('expires_at', models.DateTimeField()),

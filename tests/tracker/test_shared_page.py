@@ -210,7 +210,7 @@ def test_the_preview_image_cuts_a_long_name_to_fit_and_sums_up_many_levels(owner
     from tracker import share_image
     from tracker.sharing import shared_plan
 
-    track.name = "Machine Learning Engineer for Large-Scale Distributed Recommendation Systems " * 2
+    track.name = ("Machine Learning Engineer for Large-Scale Distributed Recommendation Systems " * 2)[:120]
     track.save()
     for n in range(6):
         level = CareerLevelFactory(track=track, title=f"Staff level {n}", order=10 + n)
