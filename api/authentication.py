@@ -40,7 +40,8 @@ Two more costs of every request are cut here (issue 18, benchmarks/NOTES.md):
   request. That changes nothing a token can do: no access token is ever
   revoked by itself (they are not blacklisted; a signed-out or deactivated
   person is refused through the user's stamp above), and the expiry is
-  compared with the clock each time.
+  compared with the clock each time. A new signing key only comes with a
+  restart (it is read from the environment), which empties the memory.
 """
 
 from __future__ import annotations
