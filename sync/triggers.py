@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
@@ -224,8 +225,12 @@ def install(connection: BaseDatabaseWrapper) -> None:
         _sqlite(connection)
     elif connection.vendor == "postgresql":
         _postgresql(connection)
-    else:  # pragma: no cover - the project runs on these two only
-        raise NotImplementedError(f"sync triggers for {connection.vendor}")
+    else:
+        # The change log is what sync/ reads: without it the app would silently sync nothing.
+        raise ImproperlyConfigured(
+            f"CareerPlan runs on SQLite or PostgreSQL; DATABASE_URL names {connection.vendor}, "
+            "for which the mobile sync's change log (sync.triggers) has no triggers."
+        )
 
 
 def backfill(connection: BaseDatabaseWrapper) -> None:

@@ -54,3 +54,15 @@ def test_the_triggers_come_back_after_every_migrate(owner):
 
     row = MilestoneProgress.objects.create(user=owner, milestone=MilestoneFactory())
     assert recorded(owner, "progress") == {row.pk}
+
+
+def test_a_database_without_triggers_written_for_it_is_refused_by_name():
+    """Another vendor would sync nothing at all; it is refused with what to use instead."""
+    from types import SimpleNamespace
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from sync import triggers
+
+    with pytest.raises(ImproperlyConfigured, match="SQLite or PostgreSQL; DATABASE_URL names mysql"):
+        triggers.install(SimpleNamespace(vendor="mysql"))
