@@ -125,18 +125,49 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/catalogue.html", {"groups": groups, "map": role_map(ordered)})
 
 
+# Stands for the enroll box in a cached track page: it depends on who asks (and carries their CSRF token).
+ENROLL_BOX_PLACEHOLDER = "enroll-box-placeholder-3b9e27"
+
+
 @require_GET
 def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A track's ladder by career level, with salary bands, milestones and an Enroll button."""
-    track = get_object_or_404(
+    """A track's ladder by career level, with salary bands, milestones and an Enroll button.
+
+    The page is the same for every visitor but for the enroll box, and read
+    far more often than editors change it: its main region is rendered once
+    and cached under the catalogue's stamp (tracker.versions), so any edit to
+    the catalogue shows at once; rendering the ladder was most of a signed-out
+    visit's time. The enroll box (follow or enroll, with the CSRF token) is
+    rendered per request into the cached HTML.
+    """
+    page = versions.cached("track-page", lambda: _track_page(slug), key=slug)
+    if page is None:
+        raise Http404("No such track.")
+    enrollment = None
+    if request.user.is_authenticated:
+        enrollment = Enrollment.objects.for_user(_user(request)).current().filter(track_id=page["pk"]).first()
+    box = render_to_string(
+        "tracker/includes/enroll_box.html", {"track": page, "enrollment": enrollment}, request=request
+    )
+    # Only the placeholder, a plain ASCII word, is replaced: the rest is the cached, escaped HTML.
+    main = mark_safe(page["main"].replace(ENROLL_BOX_PLACEHOLDER, box))
+    return render(request, "tracker/track_detail.html", {"page": page, "main": main})
+
+
+def _track_page(slug: str) -> dict[str, Any] | None:
+    """The published track ``slug``'s page as cached: its name and summary, and the main region's HTML."""
+    track = (
         CareerTrack.objects.published()
         .select_related("parent")
         .prefetch_related(
             Prefetch("levels", queryset=CareerLevel.objects.order_by("order")),
             Prefetch("specialisations", queryset=CareerTrack.objects.published()),
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if track is None:
+        return None  # not cached: an unknown slug must not fill the cache
     steps = steps_for_tracks([track.pk])[track.pk]
     resources: dict[int, list[Resource]] = {}
     for res in Resource.objects.filter(milestone__in=[s.milestone_id for s in steps]):
@@ -147,12 +178,8 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     by_category: dict[str, list[LadderStep]] = {}
     for step in steps:
         by_category.setdefault(step.milestone.category, []).append(step)
-    enrollment = None
-    if request.user.is_authenticated:
-        enrollment = Enrollment.objects.for_user(_user(request)).current().filter(track=track).first()
-    return render(
-        request,
-        "tracker/track_detail.html",
+    main = render_to_string(
+        "tracker/includes/track_main.html",
         {
             "track": track,
             "levels": levels,
@@ -164,9 +191,17 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "choice_groups": [u for u in units if u.group is not None],
             # The same milestones grouped by kind, in catalogue order of categories.
             "categories": [(c.value, c.label, by_category[c.value]) for c in Category if c.value in by_category],
-            "enrollment": enrollment,
+            "enroll_box_placeholder": ENROLL_BOX_PLACEHOLDER,
         },
     )
+    return {
+        "pk": track.pk,
+        "slug": track.slug,
+        "name": track.name,
+        "title": track.name,
+        "description": track.summary,
+        "main": main,
+    }
 
 
 def _ladder_entries(units: list[Unit], resources: dict[int, list[Resource]]) -> dict[int | None, list[dict[str, Any]]]:
