@@ -12,6 +12,8 @@ from .errors import unknown_endpoint
 app_name = "api"
 
 urlpatterns = [
+    # First: the app's reachability check is resolved without walking every app's patterns.
+    path("ping/", ping.Ping.as_view(), name="ping"),
     path("", include("accounts.api.urls")),
     path("", include("tracker.api.urls")),
     path("", include("nudges.api.urls")),
@@ -20,7 +22,6 @@ urlpatterns = [
     path("", include("sync.api.urls")),
     path("", include("growth.api.urls")),
     path("", include("mentoring.api.urls")),
-    path("ping/", ping.Ping.as_view(), name="ping"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

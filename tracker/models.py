@@ -365,7 +365,19 @@ class MilestoneQuerySet(VersionedQuerySet["Milestone"]):
         A personal milestone is private to its owner; anyone else looking it
         up is simply "not found", as for a draft.
         """
-        return self.filter(Q(pk__in=self.on_published_ladders().values("pk")) | Q(owner=user, is_active=True))
+        return self.filter(Q(pk__in=self.on_published_ladders().values("pk")) | self._owned_by(user))
+
+    def owned_by(self, user: User) -> MilestoneQuerySet:
+        """``user``'s own milestones that are not removed: the personal half of ``visible_to``."""
+        return self.filter(self._owned_by(user))
+
+    @staticmethod
+    def _owned_by(user: User) -> Q:
+        return Q(owner=user, is_active=True)
+
+    def published_ids_by_slug(self) -> dict[str, int]:
+        """``{slug: id}`` of the published catalogue's milestones: the catalogue half of ``visible_to``."""
+        return dict(self.on_published_ladders().values_list("slug", "pk"))
 
     def in_plans(self, enrollments: models.QuerySet[Enrollment]) -> MilestoneQuerySet:
         """Milestones of these plans: on their tracks' ladders or added to them (``PlanStep``), hidden ones too.

@@ -160,6 +160,14 @@ def held_per_track(name: str, track_ids: Iterable[int], compute: Callable[[list[
     return found
 
 
+def held(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``'s answer about the whole catalogue, kept in memory while the catalogue stamp holds.
+
+    As ``held_per_track``, for one value (the visible milestones' ids by slug).
+    """
+    return held_per_track(name, [0], lambda ids: {0: compute()})[0]
+
+
 def connect_receivers(catalogue_models: Iterable[type[Any]], plan_models: Iterable[type[Any]]) -> None:
     """Renew stamps on every save and delete of these models (see tracker.signals)."""
     from django.db.models.signals import post_delete, post_save

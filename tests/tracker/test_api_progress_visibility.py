@@ -99,3 +99,24 @@ def test_a_followed_track_left_sends_its_milestones_to_removed(api, owner, catal
     body = api.get(URL, {"updated_since": since}).json()
     assert body["results"] == []
     assert body["removed"] == ["retired", "shared", "sql"]
+
+
+def test_a_milestone_hidden_or_unpublished_after_a_write_is_a_404_on_the_next_write(api, owner, catalogue):
+    """The catalogue's visible slugs are held in memory under the catalogue stamp: an editor's change ends them at once."""
+    assert api.patch(f"{URL}sql/", {"status": "in_progress"}, format="json").status_code == 200
+    Milestone.objects.filter(slug="sql").set_active(False)
+    assert api.patch(f"{URL}sql/", {"status": "done"}, format="json").status_code == 404
+    assert api.patch(f"{URL}shared/", {"status": "in_progress"}, format="json").status_code == 200
+    catalogue.is_published = False
+    catalogue.save()
+    assert api.patch(f"{URL}shared/", {"status": "done"}, format="json").status_code == 404
+
+
+def test_another_persons_own_milestone_is_a_404_and_ones_own_is_not(api, owner, other, catalogue):
+    mine = MilestoneFactory(slug="my-own-goal", owner=owner)
+    theirs = MilestoneFactory(slug="their-own-goal", owner=other)
+    assert api.patch(f"{URL}{mine.slug}/", {"status": "in_progress"}, format="json").status_code == 200
+    assert api.patch(f"{URL}{theirs.slug}/", {"status": "in_progress"}, format="json").status_code == 404
+    mine.is_active = False
+    mine.save()
+    assert api.patch(f"{URL}{mine.slug}/", {"status": "done"}, format="json").status_code == 404

@@ -41,6 +41,7 @@ from accounts.models import User
 from api.etags import conflict_response, precondition, version_etag
 from api.pagination import PagePagination
 from api.query import TimeQueryFilter
+from tracker import versions
 from tracker.models import (
     CareerTrack,
     Category,
@@ -237,9 +238,18 @@ def with_state(milestone: Milestone, row: MilestoneProgress | None) -> Milestone
 
 
 def visible_milestone(request: Request, slug: str) -> Milestone:
-    """The milestone ``slug`` as the requesting user may see it (404 otherwise), with its successor."""
-    visible = Milestone.objects.visible_to(request.user).select_related("successor")  # type: ignore[arg-type]
-    return generics.get_object_or_404(visible, slug=slug)
+    """The milestone ``slug`` as the requesting user may see it (404 otherwise), with its successor.
+
+    ``Milestone.objects.visible_to`` decides, in two parts: the published
+    catalogue's milestones (the same for everyone, so their ids by slug are
+    held in memory while the catalogue stamp holds: compiling the visibility
+    subqueries was a third of a PATCH's time) and the person's own.
+    """
+    query = Milestone.objects.select_related("successor")
+    catalogue_id = versions.held("visible-milestone-ids", Milestone.objects.published_ids_by_slug).get(slug)
+    if catalogue_id is not None:
+        return generics.get_object_or_404(query, pk=catalogue_id)
+    return generics.get_object_or_404(query.owned_by(request.user), slug=slug)  # type: ignore[arg-type]
 
 
 @extend_schema_view(patch=extend_schema(request=ProgressUpdateSerializer, responses={200: ProgressSerializer}))
