@@ -37,7 +37,7 @@ def test_the_detail_has_levels_with_salary_bands_and_milestones_with_their_detai
     LadderStepFactory(track=track, milestone=top, order=2, level=level)
     hidden = MilestoneFactory(slug="hidden", is_active=False)
     LadderStepFactory(track=track, milestone=hidden, order=3)
-    data = anon.get("/api/v1/tracks/t/").data
+    data = anon.get("/api/v1/tracks/t/").json()
     assert data["levels"][0]["salary_min"] == 50000
     assert [m["slug"] for m in data["milestones"]] == ["base", "top"]
     top_data = data["milestones"][1]

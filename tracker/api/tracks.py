@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from api.etags import ETagMixin, etag_of
 from api.query import StrictFilterBackend
+from api.renderers import prerender
 from tracker import versions
 from tracker.models import CareerTrack, CareerTrackQuerySet, LadderStep
 
@@ -62,8 +63,8 @@ class TrackDetail(ETagMixin, generics.RetrieveAPIView[CareerTrack]):
     """A published track: levels with salary bands, and its visible milestones in ladder order.
 
     The same for every caller and read far more often than editors change
-    it, so the body and its ETag are cached until the catalogue changes
-    (tracker.versions).
+    it, so the rendered body and its ETag are cached until the catalogue
+    changes (tracker.versions).
     """
 
     permission_classes = (AllowAny,)
@@ -79,11 +80,12 @@ class TrackDetail(ETagMixin, generics.RetrieveAPIView[CareerTrack]):
                 data = self.get_serializer(self.get_object()).data
             except Http404:
                 return None  # not cached: an unknown slug must not fill the cache
-            return {"data": data, "etag": etag_of(data)}
+            # Kept rendered (api.renderers.prerender): a hit is sent as stored, nothing to unpickle or encode.
+            return {"body": prerender(data), "etag": etag_of(data)}
 
-        answer = versions.cached("track", compute, key=kwargs[self.lookup_field])
+        answer = versions.cached("track-body", compute, key=kwargs[self.lookup_field])
         if answer is None:
             raise Http404
-        response = Response(answer["data"])
+        response = Response(answer["body"])
         response.precomputed_etag = answer["etag"]  # type: ignore[attr-defined]
         return response
