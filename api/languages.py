@@ -28,10 +28,14 @@ class APILanguageMiddleware:
         if not request.path_info.startswith("/api/"):
             return self.get_response(request)
         language = translation.get_language_from_request(request)
-        # override, not activate: the thread serves a web page next, which stays in LANGUAGE_CODE.
-        with translation.override(language):
-            request.LANGUAGE_CODE = language
+        request.LANGUAGE_CODE = language
+        if language == translation.get_language():
+            # The language in use already (most apps send none): nothing to switch, or to switch back.
             response = self.get_response(request)
+        else:
+            # override, not activate: the thread serves a web page next, which stays in LANGUAGE_CODE.
+            with translation.override(language):
+                response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Accept-Language",))
         return response
