@@ -72,14 +72,19 @@ test: $(VENV)/.dev-installed .env
 	@echo '== the suite on PostgreSQL (what production runs) =='
 	scripts/with-postgres $(BIN)/pytest
 
-# The API's own messages in German (locale/de): gather the texts of api/ into the .po,
-# then compile the .mo, which is committed beside it so that neither `make run` nor
-# `make test` needs gettext (tests/api/test_languages.py checks the two agree).
+# The API's messages in other languages (locale/<language>/, German so far): gather the
+# marked texts of every app into each .po, then compile the .mo, which is committed beside it so that neither `make run` nor
+# `make test` needs gettext (tests/api/test_languages.py checks the two agree). Left out:
+# folders that hold no app code, templates and admin.py (the web and the admin stay English).
+# Every language of settings.LANGUAGES but English, the language of the source.
+MESSAGES_LANGUAGES := de
+MESSAGES_IGNORE := $(VENV) node_modules tests docs benchmarks scripts localservers static staticfiles \
+	templates fixtures locale var admin.py
 messages: $(VENV)/.dev-installed
 	scripts/ensure-system-packages msgfmt:gettext
-	$(PY) manage.py makemessages -l de --no-location --no-obsolete \
-	  $(foreach dir,$(filter-out api/ locale/,$(wildcard */)),-i $(dir:/=))
-	$(PY) manage.py compilemessages -l de -i $(VENV) -i node_modules
+	$(PY) manage.py makemessages $(foreach language,$(MESSAGES_LANGUAGES),-l $(language)) --no-location --no-obsolete \
+	  $(foreach pattern,$(MESSAGES_IGNORE),-i $(pattern))
+	$(PY) manage.py compilemessages $(foreach language,$(MESSAGES_LANGUAGES),-l $(language)) -i $(VENV) -i node_modules
 
 # PostgreSQL, Redis, gunicorn, a Celery worker and wrk on this machine; about 10 minutes.
 bench: $(VENV)/.dev-installed .env

@@ -18,6 +18,7 @@ from django.db import models, router, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from .signals import credentials_changed
 
@@ -26,7 +27,7 @@ def validate_timezone(value: str) -> None:
     """Accept only IANA zone names (``Europe/London``), never offsets."""
     if value not in _available_timezones():
         raise ValidationError(
-            "%(value)s is not a known IANA time zone (for example Europe/London).",
+            _("%(value)s is not a known IANA time zone (for example Europe/London)."),
             params={"value": value},
             code="invalid_timezone",
         )
@@ -65,14 +66,16 @@ def validate_display_name(value: str) -> None:
     """
     if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS for ch in value):
         raise ValidationError(
-            "A display name is one line of text: no line breaks or control characters.", code="line_break"
+            _("A display name is one line of text: no line breaks or control characters."), code="line_break"
         )
     folded = unicodedata.normalize("NFKC", value).translate(_OTHER_DOTS)
     visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
     if _LINK.search(visible):
         raise ValidationError(
-            "A display name cannot contain a web or email address (such as example.com); "
-            "after a full stop, leave a space.",
+            _(
+                "A display name cannot contain a web or email address (such as example.com); "
+                "after a full stop, leave a space."
+            ),
             code="link",
         )
 

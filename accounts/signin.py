@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from redis.exceptions import RedisError
@@ -51,14 +52,14 @@ class AccountAdapter(DefaultAccountAdapter):
     # allauth's messages in the product's words ("sign in", never "login").
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "email_password_mismatch": (
+        "email_password_mismatch": _(
             "That email address and password do not match an account. Check both, or choose a new password."
         ),
-        "enter_current_password": "Type your current password.",
-        "incorrect_password": "That is not your current password.",
-        "invalid_login": "That email address and password do not match an account.",
-        "rate_limited": "Too many tries in a short time. Wait a minute, then try again.",
-        "unknown_email": "No account signs in with that email address.",
+        "enter_current_password": _("Type your current password."),
+        "incorrect_password": _("That is not your current password."),
+        "invalid_login": _("That email address and password do not match an account."),
+        "rate_limited": _("Too many tries in a short time. Wait a minute, then try again."),
+        "unknown_email": _("No account signs in with that email address."),
     }
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:

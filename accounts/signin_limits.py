@@ -40,6 +40,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
 from api.client_address import client_key
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 # The API's message for a refused attempt, which the admin shows too (the
 # web sign-in shows allauth's own "too_many_login_attempts").
-TOO_MANY_FAILURES = "Too many failed sign-ins; try again later."
+TOO_MANY_FAILURES = _("Too many failed sign-ins; try again later.")
 
 
 class SignInAttempt:

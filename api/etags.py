@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
@@ -83,7 +84,7 @@ def precondition(request: Request) -> tuple[int | None, Any]:
         if isinstance(raw, str) and raw.isdigit() and len(raw) <= 10:
             raw = int(raw)
         if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 2**31 - 1:
-            raise _bad(BASE_VERSION, "Send the version you started from: a whole number, 0 or more.")
+            raise _bad(BASE_VERSION, _("Send the version you started from: a whole number, 0 or more."))
         from_body = raw
         data = {key: value for key, value in data.items() if key != BASE_VERSION}
     header = request.headers.get("If-Match")
@@ -91,10 +92,10 @@ def precondition(request: Request) -> tuple[int | None, Any]:
     if header is not None and header.strip() != "*":
         match = _IF_MATCH.fullmatch(header.strip())
         if match is None:
-            raise _bad("If-Match", 'Send the version you started from, quoted, as the ETag gave it: "7".')
+            raise _bad("If-Match", _('Send the version you started from, quoted, as the ETag gave it: "7".'))
         from_header = int(match[1])
     if from_header is not None and from_body is not None and from_header != from_body:
-        raise _bad(BASE_VERSION, "If-Match and base_version name different versions.")
+        raise _bad(BASE_VERSION, _("If-Match and base_version name different versions."))
     return (from_header if from_header is not None else from_body), data
 
 
@@ -102,7 +103,7 @@ def conflict_response(current: Any, version: int) -> Response:
     """412 ``version_conflict``: the write started from an older version; ``current`` is the resource now."""
     body = {
         "code": "version_conflict",
-        "message": "This changed since you read it: merge your change into the current version and send it again.",
+        "message": _("This changed since you read it: merge your change into the current version and send it again."),
         "current": current,
     }
     return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": version_etag(version)})

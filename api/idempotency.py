@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -97,7 +98,7 @@ class IdempotencyMiddleware:
         if not key:
             return self.get_response(request)
         if len(key) > MAX_KEY_LENGTH:
-            message = f"Use at most {MAX_KEY_LENGTH} characters."
+            message = _("Use at most %(limit)s characters.") % {"limit": MAX_KEY_LENGTH}
             return _answer({"code": "invalid", "message": message, "fields": {HEADER: [message]}}, 400)
         try:
             record, replay = self._claim(request, key)
@@ -146,7 +147,9 @@ class IdempotencyMiddleware:
             IdempotencyKey.objects.filter(pk=record.pk, created_at=record.created_at).delete()
             return self._claim(request, key)
         if record.path != request.path or record.method != request.method or record.request_hash != fingerprint:
-            return record, _conflict("This Idempotency-Key was used for a different request.", "idempotency_key_reused")
+            return record, _conflict(
+                _("This Idempotency-Key was used for a different request."), "idempotency_key_reused"
+            )
         if record.response_status is None:
             stale = now - timedelta(seconds=settings.IDEMPOTENCY_LOCK_SECONDS)
             # The first request died without answering: whoever moves its claim forward runs it again.
@@ -156,7 +159,7 @@ class IdempotencyMiddleware:
             if taken:
                 record.created_at = now
                 return record, None
-            message = "A request with this Idempotency-Key is still being processed."
+            message = _("A request with this Idempotency-Key is still being processed.")
             return record, _conflict(message, "idempotency_in_progress")
         replay = _answer(record.response_body or {}, record.response_status, **{"Idempotent-Replayed": "true"})
         return record, replay

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class DatabaseUnavailableMiddleware:
         logger.warning("database unavailable during %s %s: %s", request.method, request.path, exception)
         response: HttpResponse
         if request.path.startswith("/api/"):
-            body = {"code": "service_unavailable", "message": "The service is briefly unavailable; try again."}
+            body = {"code": "service_unavailable", "message": gettext("The service is briefly unavailable; try again.")}
             response = JsonResponse(body, status=503)
         else:
             response = HttpResponse(PAGE, status=503)

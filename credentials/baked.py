@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from openbadges_bakery import unbake
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -33,15 +34,15 @@ def image_kind(data: bytes) -> str:
 def assertion_in(data: bytes) -> str:
     """The text baked into the image ``data``: an assertion's JSON, a JWS, or a URL."""
     if not image_kind(data):
-        raise NotABadgeImage("Upload a badge image: a PNG or SVG file.")
+        raise NotABadgeImage(_("Upload a badge image: a PNG or SVG file."))
     try:
         found = unbake(io.BytesIO(data))
     except IndexError:  # an SVG with no <openbadges:assertion>
-        raise NotABadgeImage("This image has no badge baked into it.") from None
+        raise NotABadgeImage(_("This image has no badge baked into it.")) from None
     except Exception:
         # pypng and defusedxml raise their own kinds for a broken or hostile
         # file (bad CRC, truncated chunk, entity declarations): all the same here.
-        raise NotABadgeImage("The image could not be read.") from None
+        raise NotABadgeImage(_("The image could not be read.")) from None
     if not found or not str(found).strip():
-        raise NotABadgeImage("This image has no badge baked into it.")
+        raise NotABadgeImage(_("This image has no badge baked into it."))
     return str(found).strip()

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 MAX_REDIRECTS = 3
 MAX_URL_LENGTH = 2000
@@ -51,7 +52,20 @@ class FetchError(Exception):
 
 
 class UnsafeURL(FetchError):
-    """Refused before connecting: a scheme, an address or a redirect the server must not follow."""
+    """Refused before connecting: a scheme, an address or a redirect the server must not follow.
+
+    ``str()`` is the English kept on a badge's record; ``translated()`` is
+    the refusal in the request's language (the API's answer).
+    """
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+    def translated(self) -> str:
+        text = gettext(self.message)
+        return text % self.params if self.params else text
 
 
 class TooLarge(FetchError):
@@ -99,19 +113,19 @@ def check_url(url: str) -> tuple[str, str, int]:
     Checks the form only; ``resolve`` checks where the name leads.
     """
     if len(url) > MAX_URL_LENGTH:
-        raise UnsafeURL(f"The address is longer than {MAX_URL_LENGTH} characters.")
+        raise UnsafeURL(gettext_noop("The address is longer than %(limit)s characters."), limit=MAX_URL_LENGTH)
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise UnsafeURL("This is not a valid web address.") from None
+        raise UnsafeURL(gettext_noop("This is not a valid web address.")) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise UnsafeURL("Only http and https addresses can be checked.")
+        raise UnsafeURL(gettext_noop("Only http and https addresses can be checked."))
     if parts.username is not None or parts.password is not None:
-        raise UnsafeURL("An address with a user name or password in it cannot be checked.")
+        raise UnsafeURL(gettext_noop("An address with a user name or password in it cannot be checked."))
     if not parts.hostname:
-        raise UnsafeURL("This is not a valid web address.")
+        raise UnsafeURL(gettext_noop("This is not a valid web address."))
     return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
 
 
@@ -130,7 +144,9 @@ def resolve(host: str, port: int) -> Address:
     # Every one, not just the first: a name with one public and one private
     # address would otherwise reach the private one on a retry.
     if not all(is_public(address) for address in addresses):
-        raise UnsafeURL("This address points into a private network, which the server does not fetch from.")
+        raise UnsafeURL(
+            gettext_noop("This address points into a private network, which the server does not fetch from.")
+        )
     return addresses[0]
 
 
@@ -170,7 +186,7 @@ def fetch(url: str, *, accept: str = "application/ld+json, application/json;q=0.
         if not answer.location:
             return answer
         url = urljoin(url, answer.location)
-    raise UnsafeURL(f"The address redirects more than {MAX_REDIRECTS} times.")
+    raise UnsafeURL(gettext_noop("The address redirects more than %(limit)s times."), limit=MAX_REDIRECTS)
 
 
 def _get_once(url: str, accept: str, deadline: float) -> Fetched:

@@ -16,6 +16,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from tracker.checklists import NotInPlan
@@ -34,7 +35,7 @@ class AlreadyAttached(ValidationError):
     error_code = "already_attached"
 
     def __init__(self, badge: Badge) -> None:
-        super().__init__("This badge is already attached to this milestone.")
+        super().__init__(_("This badge is already attached to this milestone."))
         self.badge = badge
 
     @property
@@ -47,7 +48,9 @@ class TooManyBadges(ValidationError):
     error_code = "too_many_badges"
 
     def __init__(self) -> None:
-        super().__init__(f"A milestone holds at most {MAX_BADGES_PER_MILESTONE} badges: remove one first.")
+        super().__init__(
+            _("A milestone holds at most %(limit)s badges: remove one first.") % {"limit": MAX_BADGES_PER_MILESTONE}
+        )
 
 
 def verified_emails(user: User) -> list[str]:
@@ -102,7 +105,7 @@ def _refusing_unsafe(field: str, check: Any) -> verification.Result:
     try:
         result: verification.Result = check()
     except fetch.UnsafeURL as error:
-        raise ValidationError({field: ValidationError(str(error), code="unsafe_url")}) from None
+        raise ValidationError({field: ValidationError(error.translated(), code="unsafe_url")}) from None
     return result
 
 

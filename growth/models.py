@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -117,15 +118,15 @@ class SkillRatingManager(models.Manager["SkillRating"]):
         for skill in Skill.values:
             value = scores.get(skill)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                problems[skill] = "Choose a level from 1 to 5."
+                problems[skill] = _("Choose a level from 1 to 5.")
             else:
                 clean[skill] = value
         unknown = sorted(set(scores) - set(Skill.values))
         if unknown:
-            problems["scores"] = f"Unknown skills: {', '.join(unknown)}."
+            problems["scores"] = _("Unknown skills: %(skills)s.") % {"skills": ", ".join(unknown)}
         note = (note or "").strip()
         if len(note) > NOTE_MAX:
-            problems["note"] = f"Keep the note under {NOTE_MAX} characters."
+            problems["note"] = _("Keep the note under %(limit)s characters.") % {"limit": NOTE_MAX}
         if problems:
             raise ValidationError(problems)
         rated_by = RatedBy.SELF if rater.pk == person.pk else RatedBy.MENTOR
@@ -300,7 +301,7 @@ class CompanyCheck(models.Model):
     def clean(self) -> None:
         self.company = (self.company or "").strip()
         if not self.company:
-            raise ValidationError({"company": "Name the company."})
+            raise ValidationError({"company": _("Name the company.")})
         if (
             self.user_id is not None
             and CompanyCheck.objects.for_user(self.user)
@@ -309,7 +310,7 @@ class CompanyCheck(models.Model):
             .exists()
         ):
             raise ValidationError(
-                {"company": ValidationError("You already have a check for this company.", code="duplicate")}
+                {"company": ValidationError(_("You already have a check for this company."), code="duplicate")}
             )
 
     @property

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.emails import normalize
 from accounts.models import User
@@ -57,25 +58,32 @@ def invite(
     """
     email = normalize(email)
     if email == normalize(learner.email):
-        raise ValidationError({"email": ValidationError("That is your own address: invite someone else.", code="self")})
+        raise ValidationError(
+            {"email": ValidationError(_("That is your own address: invite someone else."), code="self")}
+        )
     if Mentorship.objects.active_for_learner(learner).filter(mentor__email__iexact=email).exists():
-        raise ValidationError({"email": ValidationError("This person is your mentor already.", code="already_mentor")})
+        raise ValidationError(
+            {"email": ValidationError(_("This person is your mentor already."), code="already_mentor")}
+        )
     pending = Invite.objects.sent_by(learner).pending()
     if pending.filter(email__iexact=email).exists():
         raise ValidationError(
             {
                 "email": ValidationError(
-                    "You invited this address already; withdraw that invitation first.", code="duplicate"
+                    _("You invited this address already; withdraw that invitation first."), code="duplicate"
                 )
             }
         )
     if pending.count() >= MAX_PENDING_INVITES:
-        raise Refused("too_many_invites", f"You have {MAX_PENDING_INVITES} invitations waiting; withdraw one first.")
+        raise Refused(
+            "too_many_invites",
+            _("You have %(count)s invitations waiting; withdraw one first.") % {"count": MAX_PENDING_INVITES},
+        )
     today = Invite.objects.sent_by(learner).filter(created_at__gte=timezone.now() - timedelta(days=1))
     if today.count() >= MAX_INVITES_PER_DAY:
-        raise Refused("too_many_invites", "You have sent many invitations today; try again tomorrow.")
+        raise Refused("too_many_invites", _("You have sent many invitations today; try again tomorrow."))
     if not share_all and not plans:
-        raise ValidationError({"plans": ValidationError("Choose at least one plan to show.", code="required")})
+        raise ValidationError({"plans": ValidationError(_("Choose at least one plan to show."), code="required")})
     message = clean_text(message, NOTE_MAX_LENGTH, "message") if message.strip() else ""
     with transaction.atomic():
         created = Invite.objects.create(learner=learner, email=email, share_all=share_all, message=message)
@@ -86,7 +94,7 @@ def invite(
     except Exception as error:
         logger.warning("could not send mentor invitation %s", created.pk, exc_info=True)
         created.delete()
-        raise Refused("invite_not_sent", "The invitation could not be sent just now. Please try again.") from error
+        raise Refused("invite_not_sent", _("The invitation could not be sent just now. Please try again.")) from error
     return created
 
 
@@ -123,7 +131,7 @@ def accept(invite: Invite, mentor: User, now: datetime | None = None) -> Mentors
     """
     now = now or timezone.now()
     if mentor.pk == invite.learner_id:
-        raise Refused("own_invite", "This is your own invitation: send the link to your mentor.")
+        raise Refused("own_invite", _("This is your own invitation: send the link to your mentor."))
     with transaction.atomic():
         locked = Invite.objects.select_for_update().select_related("learner").get(pk=invite.pk)
         refusal = locked.refusal(now)
@@ -162,7 +170,7 @@ def accept(invite: Invite, mentor: User, now: datetime | None = None) -> Mentors
 def comment(mentorship: Mentorship, enrollment: Enrollment, milestone: Milestone, author: User, body: str) -> Comment:
     """Add to the milestone's thread (learner or mentor, while the mentorship lasts); the other side is told."""
     if not mentorship.role_of(author) or not mentorship.is_active:
-        raise Refused("not_allowed", "Only the learner and their mentor can write here.")
+        raise Refused("not_allowed", _("Only the learner and their mentor can write here."))
     text = clean_text(body, COMMENT_MAX_LENGTH, "body")
     with transaction.atomic():
         made = Comment.objects.create(
@@ -181,7 +189,7 @@ def request_review(
     Asking again while a request waits returns that request and tells nobody again.
     """
     if learner.pk != mentorship.learner_id or not mentorship.is_active:
-        raise Refused("not_learner", "Only the learner asks for a review.")
+        raise Refused("not_learner", _("Only the learner asks for a review."))
     text = clean_text(note, NOTE_MAX_LENGTH, "note") if note.strip() else ""
     waiting = mentorship.reviews.waiting().filter(milestone=milestone).first()
     if waiting is not None:
@@ -201,18 +209,20 @@ def give_review(review: Review, mentor: User, verdict: str, note: str = "", now:
     """The mentor answers a waiting request: approved, or needs more, with a note; the learner is told once."""
     mentorship = review.mentorship
     if mentor.pk != mentorship.mentor_id or not mentorship.is_active:
-        raise Refused("not_mentor", "Only the mentor gives a review.")
+        raise Refused("not_mentor", _("Only the mentor gives a review."))
     if verdict not in Verdict.values:
-        raise ValidationError({"verdict": ValidationError("Choose “approved” or “needs more”.", code="invalid_choice")})
+        raise ValidationError(
+            {"verdict": ValidationError(_("Choose “approved” or “needs more”."), code="invalid_choice")}
+        )
     text = clean_text(note, NOTE_MAX_LENGTH, "note") if note.strip() else ""
     if verdict == Verdict.NEEDS_MORE and not text:
-        raise ValidationError({"note": ValidationError("Say what more you would like to see.", code="required")})
+        raise ValidationError({"note": ValidationError(_("Say what more you would like to see."), code="required")})
     with transaction.atomic():
         changed = Review.objects.filter(pk=review.pk, verdict="").update(
             verdict=verdict, note=text, reviewed_at=now or timezone.now()
         )
         if not changed:
-            raise Refused("already_reviewed", "This review was given already.")
+            raise Refused("already_reviewed", _("This review was given already."))
         review.refresh_from_db()
         notify.tell(mentorship.learner, notify.review_given(review))
     return review

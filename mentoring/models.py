@@ -22,6 +22,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tracker.models import Enrollment, Milestone
 
@@ -133,13 +136,17 @@ class Invite(models.Model):
     def refusal(self, now: datetime | None = None) -> Refused | None:
         """Why this invitation cannot be accepted (again), or None while it can."""
         if self.state == InviteState.ACCEPTED:
-            return Refused("invite_accepted", "This invitation was accepted already; it cannot be used again.")
+            return Refused("invite_accepted", _("This invitation was accepted already; it cannot be used again."))
         if self.state == InviteState.WITHDRAWN:
-            return Refused("invite_withdrawn", f"{self.learner.name} withdrew this invitation.")
+            return Refused("invite_withdrawn", _("%(name)s withdrew this invitation.") % {"name": self.learner.name})
         if self.is_expired(now):
             return Refused(
                 "invite_expired",
-                f"This invitation expired on {self.expires_at:%d %B %Y}. Ask {self.learner.name} for a new one.",
+                _("This invitation expired on %(day)s. Ask %(name)s for a new one.")
+                % {
+                    "day": date_format(self.expires_at, pgettext("date in a sentence", "d F Y")),
+                    "name": self.learner.name,
+                },
             )
         return None
 
@@ -254,10 +261,15 @@ def clean_text(value: str, limit: int, field: str) -> str:
     text = "".join(ch for ch in value.replace("\r\n", "\n") if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
     text = text.strip()
     if not text:
-        raise ValidationError({field: ValidationError("Write something first.", code="blank")})
+        raise ValidationError({field: ValidationError(_("Write something first."), code="blank")})
     if len(text) > limit:
         raise ValidationError(
-            {field: ValidationError(f"Keep it to {limit} characters (this is {len(text)}).", code="max_length")}
+            {
+                field: ValidationError(
+                    _("Keep it to %(limit)s characters (this is %(length)s).") % {"limit": limit, "length": len(text)},
+                    code="max_length",
+                )
+            }
         )
     return text
 

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -100,14 +102,14 @@ class DeviceTaken(Exception):
 
     def __init__(self) -> None:
         super().__init__(
-            "This device is registered to another account. Sign out of that account in the app, then try again."
+            _("This device is registered to another account. Sign out of that account in the app, then try again.")
         )
 
 
 # What the app may say about a device besides its token and platform.
 DEVICE_DETAILS = ("apns_environment", "app_version", "locale")
 
-APNS_ONLY_ON_IOS = "Only an iOS device has an APNs environment."
+APNS_ONLY_ON_IOS = gettext_lazy("Only an iOS device has an APNs environment.")
 
 
 def validate_apns_environment(platform: str, environment: str) -> None:
@@ -138,7 +140,7 @@ def validate_locale(value: str) -> None:
     """A BCP 47 language tag such as ``en``, ``en-GB``, ``pt-BR`` or ``zh-Hant-TW`` (not ``en_GB``)."""
     if not _LANGUAGE_TAG.match(value):
         raise ValidationError(
-            "Enter a BCP 47 language tag such as en-GB or pt-BR (hyphens, not underscores).", code="invalid_locale"
+            _("Enter a BCP 47 language tag such as en-GB or pt-BR (hyphens, not underscores)."), code="invalid_locale"
         )
 
 

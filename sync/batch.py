@@ -34,6 +34,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import generics
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.request import Request
@@ -153,7 +154,7 @@ def added_item(user_id: int, key: str) -> int:
         and isinstance(body.get("data"), dict)
     ):
         return int(body["data"]["id"])
-    message = "No checklist item was added under this idempotency_key: its add was refused, or never sent."
+    message = _("No checklist item was added under this idempotency_key: its add was refused, or never sent.")
     raise ValidationError({"target": [ErrorDetail(message, code="unknown_reference")]})
 
 
@@ -211,12 +212,12 @@ def run(request: Request, operation: dict[str, Any]) -> dict[str, Any]:
 def _again(answer: dict[str, Any], body: Any, same: bool) -> dict[str, Any]:
     """The answer to an operation whose key was claimed before: its stored answer, or why not."""
     if not same:
-        message = "This idempotency_key was used for a different operation."
+        message = _("This idempotency_key was used for a different operation.")
         error = {"code": "idempotency_key_reused", "message": message}
         return {**answer, "status": REFUSED, "http_status": 409, "error": error}
     if body is None:
         # Claimed by a request still applying it: the app sends it again later.
-        message = "An operation with this idempotency_key is still being applied."
+        message = _("An operation with this idempotency_key is still being applied.")
         error = {"code": "idempotency_in_progress", "message": message}
         return {**answer, "status": REFUSED, "http_status": 409, "error": error}
     return {**body, "replayed": True}

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import versions
 from .models import ActivityDay, RestWeek
@@ -354,7 +356,7 @@ def _today(user: User, week: date | None, now: datetime | None) -> date:
     if week is not None and monday_of(week) != monday_of(today):
         raise RestWeekRefused(
             "not_this_week",
-            f"Only the week you are in can be taken off: the week of {_day(monday_of(today))}.",
+            _("Only the week you are in can be taken off: the week of %(week)s.") % {"week": _day(monday_of(today))},
         )
     return today
 
@@ -374,15 +376,18 @@ def take_rest_week(user: User, week: date | None = None, now: datetime | None = 
     if streak.this_week == ACTIVE:
         raise RestWeekRefused(
             "week_already_counts",
-            "This week already counts for your streak: you have done something in it, so there is no need to rest.",
+            _("This week already counts for your streak: you have done something in it, so there is no need to rest."),
         )
     if not streak.rest_weeks_available:
         assert streak.last_rest_week is not None
         raise RestWeekRefused(
             "second_rest_week",
-            f"You already had a rest week in the last four weeks (the week of {_day(streak.last_rest_week)}): "
-            f"one in any four keeps a streak, so a second would end it. "
-            f"Your next rest week can be the week of {_day(streak.next_rest_week)}.",
+            _(
+                "You already had a rest week in the last four weeks (the week of %(last)s): "
+                "one in any four keeps a streak, so a second would end it. "
+                "Your next rest week can be the week of %(next)s."
+            )
+            % {"last": _day(streak.last_rest_week), "next": _day(streak.next_rest_week)},
             last_rest_week=streak.last_rest_week.isoformat(),
             next_rest_week=streak.next_rest_week.isoformat(),
         )
@@ -401,4 +406,4 @@ def undo_rest_week(user: User, week: date | None = None, now: datetime | None = 
 
 
 def _day(day: date) -> str:
-    return date_format(day, "j F")
+    return date_format(day, pgettext("day in a sentence", "j F"))

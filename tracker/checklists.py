@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import versions
 from .models import (
@@ -49,7 +50,8 @@ class ChecklistFull(ValidationError):
         super().__init__(
             {
                 "title": ValidationError(
-                    f"This milestone already has {MAX_OWN_ITEMS} items of your own; remove one to add another.",
+                    _("This milestone already has %(limit)s items of your own; remove one to add another.")
+                    % {"limit": MAX_OWN_ITEMS},
                     code="checklist_full",
                 )
             }
@@ -67,7 +69,9 @@ class NotInPlan(ValidationError):
     error_code = "not_in_plan"
 
     def __init__(self, milestone: Milestone) -> None:
-        super().__init__(f"{milestone.title} is in none of your plans: follow a track that lists it first.")
+        super().__init__(
+            _("%(title)s is in none of your plans: follow a track that lists it first.") % {"title": milestone.title}
+        )
 
 
 class NotOwnItem(ValidationError):
@@ -80,7 +84,7 @@ class NotOwnItem(ValidationError):
     error_code = "not_own_item"
 
     def __init__(self) -> None:
-        super().__init__("This item comes with the milestone: tick it, but only your own items can change.")
+        super().__init__(_("This item comes with the milestone: tick it, but only your own items can change."))
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,12 @@ def clean_title(title: str) -> str:
     """An item's title as stored: stripped, 1 to ``TITLE_MAX_LENGTH`` characters; else a ValidationError."""
     title = title.strip()
     if not title:
-        raise ValidationError({"title": ValidationError("Give the item a title.", code="blank")})
+        raise ValidationError({"title": ValidationError(_("Give the item a title."), code="blank")})
     if len(title) > TITLE_MAX_LENGTH:
         raise ValidationError(
             {
                 "title": ValidationError(
-                    "Keep the title to %(limit)d characters (it has %(length)d).",
+                    _("Keep the title to %(limit)d characters (it has %(length)d)."),
                     code="max_length",
                     params={"limit": TITLE_MAX_LENGTH, "length": len(title)},
                 )
@@ -122,7 +126,7 @@ def clean_order(order: int) -> int:
         raise ValidationError(
             {
                 "order": ValidationError(
-                    "Give a whole number from 0 to %(max)d.", code="out_of_range", params={"max": MAX_ORDER}
+                    _("Give a whole number from 0 to %(max)d."), code="out_of_range", params={"max": MAX_ORDER}
                 )
             }
         )

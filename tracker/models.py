@@ -29,6 +29,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import versions
 from .signals import progress_changed
@@ -129,6 +132,11 @@ def set_catalogue_flag(queryset: models.QuerySet[Any], field: str, value: bool) 
 _M = TypeVar("_M", bound=models.Model)
 
 
+def day_in_words(day: date) -> str:
+    """A date as a message says it, in the request's language: "5 March 2026" ("5. März 2026")."""
+    return date_format(day, pgettext("date in a sentence", "j F Y"))
+
+
 class VersionConflict(Exception):
     """A write that started from version ``expected`` of a row that has moved on since (API: 412 ``version_conflict``).
 
@@ -144,7 +152,10 @@ class VersionConflict(Exception):
         self.expected = expected
         # No row yet (progress never touched) is version 0.
         now_at = current.version if current is not None else 0
-        super().__init__(f"This changed since you read it: you had version {expected}, it is now at {now_at}.")
+        super().__init__(
+            _("This changed since you read it: you had version %(expected)s, it is now at %(now_at)s.")
+            % {"expected": expected, "now_at": now_at}
+        )
 
 
 class VersionedQuerySet(models.QuerySet[_M]):
@@ -569,11 +580,19 @@ class Milestone(Versioned):
 
     def retired_refusal(self) -> ValidationError:
         """Why a retired milestone cannot be earned or renewed now, pointing to its successor."""
-        instead = f" Take {self.successor.title} instead." if self.successor_id and self.successor else ""
+        assert self.retired_on is not None  # asked of a retired milestone only
+        params = {"title": self.title, "day": day_in_words(self.retired_on)}
+        if self.successor_id and self.successor:
+            return ValidationError(
+                _(
+                    "%(title)s was retired on %(day)s: it can no longer be earned or renewed. "
+                    "Take %(successor)s instead."
+                ),
+                params={**params, "successor": self.successor.title},
+                code="retired",
+            )
         return ValidationError(
-            "%(title)s was retired on %(day)s: it can no longer be earned or renewed.%(instead)s",
-            params={"title": self.title, "day": f"{self.retired_on:%-d %B %Y}", "instead": instead},
-            code="retired",
+            _("%(title)s was retired on %(day)s: it can no longer be earned or renewed."), params=params, code="retired"
         )
 
 
@@ -736,7 +755,7 @@ def check_prerequisite_cycle(milestone: Milestone, new_prerequisite_ids: Sequenc
         return
     if milestone.pk in new_prerequisite_ids:
         raise ValidationError(
-            "%(m)s cannot be its own prerequisite.", params={"m": milestone.title}, code="prerequisite_cycle"
+            _("%(m)s cannot be its own prerequisite."), params={"m": milestone.title}, code="prerequisite_cycle"
         )
     edges = Milestone.objects.prerequisite_edges()
     # A cycle appears iff ``milestone`` is reachable from a new prerequisite.
@@ -746,7 +765,7 @@ def check_prerequisite_cycle(milestone: Milestone, new_prerequisite_ids: Sequenc
             titles = dict(Milestone.objects.filter(pk__in=path).values_list("pk", "title"))
             loop = " → ".join([milestone.title, *(titles[pk] for pk in path)])
             raise ValidationError(
-                "These prerequisites would form a loop: %(loop)s.",
+                _("These prerequisites would form a loop: %(loop)s."),
                 params={"loop": loop},
                 code="prerequisite_cycle",
             )
@@ -932,12 +951,15 @@ class Enrollment(Versioned):
         """
         if status not in EnrollmentStatus.values:
             raise ValidationError(
-                {"status": f"Unknown status {status!r}; use one of {', '.join(EnrollmentStatus.values)}."}
+                {
+                    "status": _("Unknown status %(status)s; use one of %(choices)s.")
+                    % {"status": repr(status), "choices": ", ".join(EnrollmentStatus.values)}
+                }
             )
         if self.status == EnrollmentStatus.ARCHIVED and status != EnrollmentStatus.ARCHIVED and not self.is_own:
             # A plan of one's own has no track to follow again: it is the plan
             # itself that comes back, and its private track can have no other.
-            raise ValidationError({"status": "An archived enrollment cannot change; enrol in the track again."})
+            raise ValidationError({"status": _("An archived enrollment cannot change; enrol in the track again.")})
         if status == self.status:
             return
         self.status = status
@@ -971,7 +993,9 @@ class Enrollment(Versioned):
     def rename(self, title: str) -> None:
         """Rename a plan of one's own (a catalogue track's name belongs to its editors)."""
         if not self.is_own:
-            raise ValidationError({"title": ValidationError("Only a plan of your own can be renamed.", code="not_own")})
+            raise ValidationError(
+                {"title": ValidationError(_("Only a plan of your own can be renamed."), code="not_own")}
+            )
         self.track.name = clean_plan_title(title)
         self.track.full_clean(exclude=["slug", "summary", "work_product", "produces"])
         self.track.save(update_fields=["name", "updated_at"])
@@ -1010,10 +1034,14 @@ def clean_plan_title(title: str) -> str:
     """A plan's name with its spaces tidied; refused (on ``title``) when empty or longer than a track's name."""
     title = " ".join(title.split())
     if not title:
-        raise ValidationError({"title": ValidationError("Give the plan a name.", code="required")})
+        raise ValidationError({"title": ValidationError(_("Give the plan a name."), code="required")})
     if len(title) > PLAN_TITLE_MAX:
         raise ValidationError(
-            {"title": ValidationError(f"Keep the name to {PLAN_TITLE_MAX} characters.", code="max_length")}
+            {
+                "title": ValidationError(
+                    _("Keep the name to %(limit)s characters.") % {"limit": PLAN_TITLE_MAX}, code="max_length"
+                )
+            }
         )
     return title
 
@@ -1067,16 +1095,16 @@ class PlanStepManager(models.Manager["PlanStep"]):
         catalogue is refused with a message on ``milestone``.
         """
         if milestone.owner_id is not None and milestone.owner_id != enrollment.user_id:
-            raise ValidationError({"milestone": ValidationError("No such milestone.", code="does_not_exist")})
+            raise ValidationError({"milestone": ValidationError(_("No such milestone."), code="does_not_exist")})
         published = Milestone.objects.on_published_ladders()
         if milestone.owner_id is None and not published.filter(pk=milestone.pk).exists():
-            raise ValidationError({"milestone": ValidationError("No such milestone.", code="does_not_exist")})
+            raise ValidationError({"milestone": ValidationError(_("No such milestone."), code="does_not_exist")})
         if milestone.owner_id is not None and self.filter(milestone=milestone).exclude(enrollment=enrollment).exists():
             # A personal milestone counts in its own plan only; another plan gets a milestone of its own.
             raise ValidationError(
                 {
                     "milestone": ValidationError(
-                        "That milestone belongs to another of your plans.", code="in_another_plan"
+                        _("That milestone belongs to another of your plans."), code="in_another_plan"
                     )
                 }
             )
@@ -1084,7 +1112,8 @@ class PlanStepManager(models.Manager["PlanStep"]):
             raise ValidationError(
                 {
                     "milestone": ValidationError(
-                        f"A plan holds at most {MAX_PLAN_STEPS} milestones of its own.", code="plan_full"
+                        _("A plan holds at most %(limit)s milestones of its own.") % {"limit": MAX_PLAN_STEPS},
+                        code="plan_full",
                     )
                 }
             )
@@ -1092,7 +1121,9 @@ class PlanStepManager(models.Manager["PlanStep"]):
             raise ValidationError(
                 {
                     "milestone": ValidationError(
-                        "%(title)s is in this plan already.", params={"title": milestone.title}, code="already_in_plan"
+                        _("%(title)s is in this plan already."),
+                        params={"title": milestone.title},
+                        code="already_in_plan",
                     )
                 }
             )
@@ -1204,7 +1235,7 @@ class PlanStep(models.Model):
             assert isinstance(after, Milestone)
             ids = [value.milestone_id if kind == "own" else value[1] for kind, value in sequence]
             if after.pk not in ids:
-                raise NotInPlan({"after": ValidationError("Choose a milestone of this plan.", code="not_in_plan")})
+                raise NotInPlan({"after": ValidationError(_("Choose a milestone of this plan."), code="not_in_plan")})
             place = ids.index(after.pk) + 1
         sequence.insert(place, ("own", self))
         previous: int | None = None
@@ -1230,7 +1261,7 @@ class PlanStep(models.Model):
             raise NotInPlan(
                 {
                     "prerequisites": ValidationError(
-                        "Choose prerequisites among this plan's other milestones (not %(titles)s).",
+                        _("Choose prerequisites among this plan's other milestones (not %(titles)s)."),
                         params={"titles": ", ".join(outside)},
                         code="not_in_plan",
                     )
@@ -1241,7 +1272,7 @@ class PlanStep(models.Model):
     def update_personal(self, prerequisites: Sequence[Milestone] | None = None, **fields: Any) -> None:
         """Edit this step's personal milestone (``PERSONAL_FIELDS``, and its prerequisites when given)."""
         if self.milestone.owner_id is None:
-            raise ValidationError("Only a milestone of your own can be edited.", code="not_personal")
+            raise ValidationError(_("Only a milestone of your own can be edited."), code="not_personal")
         unknown = set(fields) - set(PERSONAL_FIELDS)
         if unknown:
             raise TypeError(f"not a personal milestone field: {', '.join(sorted(unknown))}")
@@ -1314,7 +1345,12 @@ class MilestoneProgressManager(VersionedManager["MilestoneProgress"]):
         if unknown:
             raise TypeError(f"not a progress detail: {', '.join(sorted(unknown))}")
         if status is not None and status not in Status.values:
-            raise ValidationError({"status": f"Unknown status {status!r}; use one of {', '.join(Status.values)}."})
+            raise ValidationError(
+                {
+                    "status": _("Unknown status %(status)s; use one of %(choices)s.")
+                    % {"status": repr(status), "choices": ", ".join(Status.values)}
+                }
+            )
         if renew:
             status = Status.DONE  # a renewal is "done" again, with a new earning
         if status is None and not details:
@@ -1327,7 +1363,7 @@ class MilestoneProgressManager(VersionedManager["MilestoneProgress"]):
         earned_on = details.get("earned_on")
         if earned_on is not None and earned_on > today:
             raise ValidationError(
-                {"earned_on": ValidationError("The date earned cannot be in the future.", code="in_future")}
+                {"earned_on": ValidationError(_("The date earned cannot be in the future."), code="in_future")}
             )
         if status == Status.DONE:
             missing = milestone_missing_prerequisites(user, milestone)
@@ -1354,7 +1390,7 @@ class MilestoneProgressManager(VersionedManager["MilestoneProgress"]):
             changed = status is not None and progress.apply_status(status, track, now, user.tzinfo, renewing=renewing)
             if "earned_on" in details and progress.status != Status.DONE:
                 raise ValidationError(
-                    {"earned_on": ValidationError("Only a done milestone has a date earned.", code="not_done")}
+                    {"earned_on": ValidationError(_("Only a done milestone has a date earned."), code="not_done")}
                 )
             if "earned_on" in details and earned_on is None:
                 details["earned_on"] = progress.earned_on or today  # done always has a date
@@ -1483,7 +1519,7 @@ class PrerequisitesMissing(ValidationError):
         self.missing = list(missing)
         names = ", ".join(m.title for m in self.missing)
         super().__init__(
-            {"status": [f"Finish the prerequisites first: {names}."]},
+            {"status": [_("Finish the prerequisites first: %(names)s.") % {"names": names}]},
         )
 
     @property
@@ -1504,7 +1540,12 @@ class DependantsDone(ValidationError):
         self.dependants = list(dependants)
         names = ", ".join(m.title for m in self.dependants)
         super().__init__(
-            {"status": [f"{milestone.title} is a prerequisite of what you have done: {names}. Undo those first."]},
+            {
+                "status": [
+                    _("%(title)s is a prerequisite of what you have done: %(names)s. Undo those first.")
+                    % {"title": milestone.title, "names": names}
+                ]
+            },
         )
 
     @property
@@ -1588,23 +1629,23 @@ class MilestoneProgress(Versioned):
         milestone = self.milestone
         if not milestone.valid_for_months:
             return ValidationError(
-                "%(title)s does not expire.", params={"title": milestone.title}, code="not_renewable"
+                _("%(title)s does not expire."), params={"title": milestone.title}, code="not_renewable"
             )
         if milestone.is_retired(today):
             return milestone.retired_refusal()
         if self.status != Status.DONE:
-            return ValidationError("Only a certification you hold can be renewed.", code="not_done")
+            return ValidationError(_("Only a certification you hold can be renewed."), code="not_done")
         validity = self.validity(today)
         if validity is not None and validity.state == CURRENT:
             return ValidationError(
-                "Renewal opens on %(opens)s.",
-                params={"opens": f"{validity.renewal_opens_on:%-d %B %Y}"},
+                _("Renewal opens on %(opens)s."),
+                params={"opens": day_in_words(validity.renewal_opens_on)},
                 code="renewal_not_open",
             )
         if self.earned_on is not None and earned_on < self.earned_on:
             return ValidationError(
-                "A renewal cannot come before the earning it renews (%(earned)s).",
-                params={"earned": f"{self.earned_on:%-d %B %Y}"},
+                _("A renewal cannot come before the earning it renews (%(earned)s)."),
+                params={"earned": day_in_words(self.earned_on)},
                 code="before_last_earning",
             )
         return None
@@ -1672,7 +1713,8 @@ def clean_device_id(value: str) -> str:
     value = value.strip()
     if value and (len(value) > DEVICE_ID_MAX_LENGTH or not _DEVICE_ID.fullmatch(value)):
         raise ValidationError(
-            f"Use at most {DEVICE_ID_MAX_LENGTH} letters, digits, dots, colons, dashes or underscores.",
+            _("Use at most %(limit)s letters, digits, dots, colons, dashes or underscores.")
+            % {"limit": DEVICE_ID_MAX_LENGTH},
             code="invalid_device_id",
         )
     return value

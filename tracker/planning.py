@@ -16,8 +16,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Enrollment, MilestoneProgress
+from .models import Enrollment, MilestoneProgress, day_in_words
 from .progress import WEEKS_PER_YEAR, effort_in_words, track_progress
 
 
@@ -29,7 +30,7 @@ def check_target_date(target: date, user: Any, today: date | None = None) -> Non
     """
     today = today or timezone.localdate(timezone.now(), user.tzinfo)
     if target <= today:
-        raise ValidationError("The target date must be after today.", code="not_after_today")
+        raise ValidationError(_("The target date must be after today."), code="not_after_today")
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,21 @@ class PlanDoesNotFit(ValidationError):
         self.date_that_fits = today + timedelta(weeks=effort_weeks)
         effort = effort_in_words(effort_weeks)
         if effort_weeks >= WEEKS_PER_YEAR:
-            effort += f" ({effort_weeks} weeks)"
+            effort = _("%(effort)s (%(weeks)s weeks)") % {"effort": effort, "weeks": effort_weeks}
         fits = self.date_that_fits
         super().__init__(
             {
                 "target_date": [
                     ValidationError(
-                        f"What is left is about {effort} of effort, and your target is "
-                        f"{effort_in_words(self.weeks_to_target)} away. A target of {fits.day} {fits:%B %Y} "
-                        "fits, or skip what is not for you.",
+                        _(
+                            "What is left is about %(effort)s of effort, and your target is %(away)s away. "
+                            "A target of %(fits)s fits, or skip what is not for you."
+                        )
+                        % {
+                            "effort": effort,
+                            "away": effort_in_words(self.weeks_to_target),
+                            "fits": day_in_words(fits),
+                        },
                         code="does_not_fit",
                     )
                 ]
@@ -96,7 +103,7 @@ def plan_dates(enrollment: Enrollment, target_date: date | None = None, today: d
     today = today or timezone.localdate(timezone.now(), enrollment.user.tzinfo)
     target = target_date or enrollment.target_date
     if target is None:
-        raise ValidationError({"target_date": "Set a target date for the track first."})
+        raise ValidationError({"target_date": _("Set a target date for the track first.")})
     try:
         check_target_date(target, enrollment.user, today)
     except ValidationError as refused:

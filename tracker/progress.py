@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from . import versions
 from .activity import Activity, Heatmap, monday_of
@@ -298,11 +299,11 @@ WEEKS_PER_YEAR = 52
 def effort_in_words(weeks: int) -> str:
     """An effort as people say it: weeks up to a year, then years to the nearest half ("1½ years", "3 years")."""
     if weeks < WEEKS_PER_YEAR:
-        return f"{weeks} week{'s' if weeks != 1 else ''}"
+        return ngettext("%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks}
     whole, half = divmod(round(2 * weeks / WEEKS_PER_YEAR), 2)
     if half:
-        return f"{whole}½ years"
-    return f"{whole} year{'s' if whole != 1 else ''}"
+        return gettext("%(years)s½ years") % {"years": whole}
+    return ngettext("%(years)s year", "%(years)s years", whole) % {"years": whole}
 
 
 def completion(done: int, total: int, skipped: int) -> int:

@@ -21,6 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .models import CareerTrack, Milestone, MilestoneProgress, ProgressEvent, Status
 
@@ -62,7 +63,7 @@ class UndoRefused(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(
-            {"status": ["This change can no longer be undone: the milestone has changed since."]}, code="stale"
+            {"status": [_("This change can no longer be undone: the milestone has changed since.")]}, code="stale"
         )
 
 

@@ -10,6 +10,8 @@ from allauth.utils import get_form_class
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, PermissionDenied
 from rest_framework_simplejwt import serializers as jwt_serializers
@@ -19,7 +21,7 @@ from accounts import emails, parts
 from accounts.models import User, validate_display_name, validate_timezone
 from api.fields import STRICT_FIELD_MAPPING, NewPasswordField, TimeZoneField
 
-EMAIL_NOT_VERIFIED = (
+EMAIL_NOT_VERIFIED = gettext_lazy(
     "Confirm your email address first: follow the link we sent to it, "
     "or ask for a new one with POST auth/verify-email/resend/."
 )
@@ -82,7 +84,7 @@ class DeleteAccountSerializer(serializers.Serializer[Any]):
 
     def validate_password(self, value: str) -> str:
         if not self.context["user"].check_password(value):
-            raise serializers.ValidationError("That is not your password.", code="wrong_password")
+            raise serializers.ValidationError(_("That is not your password."), code="wrong_password")
         return value
 
 

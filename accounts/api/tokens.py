@@ -23,6 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -38,14 +40,16 @@ from api.user_stamps import users_changed
 from .serializers import RefreshTokenSerializer
 
 FAMILY_CLAIM = "fam"
-REUSED = "This refresh token was already used or revoked, so every token of its sign-in is now revoked. Sign in again."
+REUSED = _(
+    "This refresh token was already used or revoked, so every token of its sign-in is now revoked. Sign in again."
+)
 
 
 class RefreshTokenReused(TokenError):
     """A used (revoked) refresh token was presented again: its family is to be revoked."""
 
     def __init__(self, token: FamilyRefreshToken, *, just_revoked: bool) -> None:
-        super().__init__(REUSED if not just_revoked else "Token is blacklisted")
+        super().__init__(str(REUSED) if not just_revoked else gettext("Token is blacklisted"))
         self.family = token.family
         self.user_id = token.get(api_settings.USER_ID_CLAIM)
         # Revoked within the grace period: an app racing itself, refused without ending the family.
@@ -96,7 +100,7 @@ def rotate(refresh: str) -> FamilyRefreshToken:
         presented = FamilyRefreshToken(refresh)  # type: ignore[arg-type]  # signature, expiry, type, unused
         user = User.objects.filter(pk=presented.get(api_settings.USER_ID_CLAIM, 0)).first()
         if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
-            raise TokenError("No active account found for the given token.")
+            raise TokenError(gettext("No active account found for the given token."))
         return _hand_over(presented, user)
     except RefreshTokenReused as reused:
         if reused.just_revoked:

@@ -12,6 +12,8 @@ from allauth.account.forms import ResetPasswordForm
 from allauth.core import ratelimit
 from allauth.utils import get_form_class
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from redis.exceptions import RedisError
@@ -59,8 +61,8 @@ class AuthEndpoint(APIView):
         return 'Bearer realm="api"'
 
 
-CHECK_YOUR_INBOX = (
-    "Check your inbox: we have sent {email} a link to confirm the address. "
+CHECK_YOUR_INBOX = gettext_lazy(
+    "Check your inbox: we have sent %(email)s a link to confirm the address. "
     "Once it is confirmed, sign in with auth/token/."
 )
 
@@ -94,7 +96,7 @@ class ResendConfirmation(AuthEndpoint):
 
 
 def _check_your_inbox(email: str) -> Response:
-    body = {"email": email, "message": CHECK_YOUR_INBOX.format(email=email)}
+    body = {"email": email, "message": str(CHECK_YOUR_INBOX) % {"email": email}}
     return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
@@ -111,7 +113,7 @@ class TokenObtain(AuthEndpoint, TokenObtainPairView):  # type: ignore[misc]
         attempt = SignInAttempt(request, str(email))
         wait = attempt.begin()
         if wait is not None:
-            raise Throttled(wait=wait, detail=TOO_MANY_FAILURES)
+            raise Throttled(wait=wait, detail=str(TOO_MANY_FAILURES))
         try:
             response = super().post(request, *args, **kwargs)
         except AuthenticationFailed:
@@ -155,15 +157,15 @@ class Logout(AuthEndpoint):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-PASSWORD_CHANGED = (
+PASSWORD_CHANGED = gettext_lazy(
     "Your password has been changed. Every other sign-in has ended, and push notifications stopped on all your "
     "devices: keep using this app with the tokens in this answer, and register its push token again (POST devices/)."
 )
-RESET_SENT = (
-    "Check your inbox: if {email} is the address of an account, we have sent it a link to choose a new password. "
+RESET_SENT = gettext_lazy(
+    "Check your inbox: if %(email)s is the address of an account, we have sent it a link to choose a new password. "
     "Otherwise it gets a note saying so."
 )
-TOO_MANY_REQUESTS = "Too many requests of this kind. Wait a minute, then try again."
+TOO_MANY_REQUESTS = gettext_lazy("Too many requests of this kind. Wait a minute, then try again.")
 
 
 def _within_allauth_limit(request: Request, action: str, **who: Any) -> None:
@@ -178,7 +180,7 @@ def _within_allauth_limit(request: Request, action: str, **who: Any) -> None:
         logger.warning("%s: the cache is unreachable; allauth's limit is skipped", action)
         allowed = True
     if not allowed:
-        raise Throttled(wait=60, detail=TOO_MANY_REQUESTS)
+        raise Throttled(wait=60, detail=str(TOO_MANY_REQUESTS))
 
 
 class PasswordChange(APIView):
@@ -201,7 +203,7 @@ class PasswordChange(APIView):
         serializer.validated_data["form"].save()
         get_adapter(request._request).send_notification_mail("account/email/password_changed", user)
         allauth_signals.password_changed.send(sender=User, request=request._request, user=user)
-        return Response({**fresh_pair(user), "message": PASSWORD_CHANGED})
+        return Response({**fresh_pair(user), "message": str(PASSWORD_CHANGED)})
 
 
 class PasswordReset(AuthEndpoint):
@@ -220,10 +222,12 @@ class PasswordReset(AuthEndpoint):
         email = emails.normalize(serializer.validated_data["email"])
         form = get_form_class(allauth_settings.FORMS, "reset_password", ResetPasswordForm)(data={"email": email})
         if not form.is_valid():  # the serializer took the address already; this is allauth's own check
-            raise ValidationError({"email": [str(m) for m in form.errors.get("email", [])] or ["Enter a valid email."]})
+            raise ValidationError(
+                {"email": [str(m) for m in form.errors.get("email", [])] or [_("Enter a valid email.")]}
+            )
         _within_allauth_limit(request, "reset_password", key=email)
         form.save(request._request)
-        body = {"email": email, "message": RESET_SENT.format(email=email)}
+        body = {"email": email, "message": str(RESET_SENT) % {"email": email}}
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 

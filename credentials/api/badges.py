@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -52,7 +53,7 @@ class BadgeList(UserBadges, generics.ListAPIView[Badge]):
         assert isinstance(user, User)
         milestone = Milestone.objects.visible_to(user).filter(slug=given.validated_data["milestone"]).first()
         if milestone is None:
-            raise ValidationError({"milestone": ["No such milestone."]}, code="not_found")
+            raise ValidationError({"milestone": [_("No such milestone.")]}, code="not_found")
         badge = proof.attach(user, milestone, url=given.validated_data["url"])
         return Response(BadgeSerializer(badge).data, status=status.HTTP_201_CREATED)
 

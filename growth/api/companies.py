@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import generics, serializers
 
 from accounts.models import User
@@ -22,7 +23,7 @@ from growth.models import CompanyCheck
 from .serializers import CompanyCheckSerializer
 
 DUPLICATE = ValidationError(
-    {"company": ValidationError("You already have a check for this company.", code="duplicate")}
+    {"company": ValidationError(_("You already have a check for this company."), code="duplicate")}
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -43,7 +44,7 @@ class MentorshipDetail(Mentorships, generics.RetrieveAPIView[Mentorship]):
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         mentorship = self.get_object()
         if mentorship.role_of(scope.caller(request)) != "learner":
-            raise Conflict("Only the learner chooses what the mentorship shows.", code="not_learner")
+            raise Conflict(_("Only the learner chooses what the mentorship shows."), code="not_learner")
         given = SharingSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         plans = list(Enrollment.objects.filter(pk__in=given.validated_data["plans"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, views
 from rest_framework.request import Request
@@ -43,7 +44,7 @@ class MentorRating(views.APIView):
         mentorship = scope.mentorship(request, pk)
         mentor = scope.caller(request)
         if mentorship.role_of(mentor) != "mentor":
-            raise Conflict("Only the mentor rates the learner here.", code="not_mentor")
+            raise Conflict(_("Only the mentor rates the learner here."), code="not_mentor")
         given = MentorRatingSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         rating = SkillRating.objects.record(

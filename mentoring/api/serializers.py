@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -52,7 +53,7 @@ class SharingSerializer(serializers.Serializer[Any]):
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if not data["share_all"] and not data.get("plans"):
-            raise serializers.ValidationError({"plans": ["Choose at least one plan to show."]}, code="required")
+            raise serializers.ValidationError({"plans": [_("Choose at least one plan to show.")]}, code="required")
         return data
 
 

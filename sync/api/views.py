@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
@@ -31,7 +33,9 @@ from .serializers import PERSONAL, AnObject, Loader, SyncPageSerializer
 
 class CursorExpired(APIException):
     status_code = status.HTTP_410_GONE
-    default_detail = "This cursor is too old: deletions it needs were forgotten. Sync again without a cursor."
+    default_detail = gettext_lazy(
+        "This cursor is too old: deletions it needs were forgotten. Sync again without a cursor."
+    )
     default_code = "cursor_expired"
 
 
@@ -70,7 +74,7 @@ def page(request: Request, stream: int, loaders: dict[str, Loader]) -> dict[str,
         position = feed.Position.decode(stream, cursor) if cursor else None
         found = feed.read(stream, position, limit)
     except feed.InvalidCursor:
-        message = "This cursor was not issued to you here: sync again without one."
+        message = _("This cursor was not issued to you here: sync again without one.")
         raise ValidationError({"cursor": [ErrorDetail(message, code="invalid_cursor")]}) from None
     except feed.CursorExpired:
         raise CursorExpired() from None
@@ -147,12 +151,18 @@ class OperationSerializer(serializers.Serializer[Any]):
         missing = [name for name in needs if name not in target]
         if missing:
             raise ValidationError(
-                {"target": [ErrorDetail(f"Name the {', '.join(missing)} it changes.", code="required")]}
+                {
+                    "target": [
+                        ErrorDetail(
+                            _("Name the %(names)s it changes.") % {"names": ", ".join(missing)}, code="required"
+                        )
+                    ]
+                }
             )
         # A slug names a milestone, a whole number an item or a plan; an item added offline, its add's key.
         wrong = [name for name in needs if not _names(name, target[name])]
         if wrong:
-            message = 'Give milestone as a slug, enrollment as an id, and item as an id or {"added_by": a key}.'
+            message = _('Give milestone as a slug, enrollment as an id, and item as an id or {"added_by": a key}.')
             raise ValidationError({"target": [ErrorDetail(message, code="invalid")]})
         return {**attrs, "target": {name: target[name] for name in needs}}
 
@@ -178,7 +188,7 @@ class BatchSerializer(serializers.Serializer[Any]):
             # The queue's length has a code of its own: the app splits it and sends the parts.
             errors = exc.detail.get("operations", []) if isinstance(exc.detail, dict) else []
             if any(getattr(error, "code", "") == "max_length" for error in errors):
-                message = f"Send at most {batch.MAX_OPERATIONS} operations at a time."
+                message = _("Send at most %(limit)s operations at a time.") % {"limit": batch.MAX_OPERATIONS}
                 raise ValidationError({"operations": [ErrorDetail(message, code="batch_too_large")]}) from None
             raise
 

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -134,7 +135,7 @@ def update_plan(enrollment: Enrollment, data: Any, expected: int | None) -> Enro
         # live plan for the track. The way back is enrolling again. A plan
         # of one's own has no track to enrol in: it comes back itself
         # (``Enrollment.change_status``).
-        raise Conflict("An archived enrollment cannot change; enrol in the track again.", code="archived")
+        raise Conflict(_("An archived enrollment cannot change; enrol in the track again."), code="archived")
     title = serializer.validated_data.pop("title", None)
     # The status goes through the model, which keeps completed_at right.
     new_status = serializer.validated_data.pop("status", None)

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -44,11 +45,11 @@ from .serializers.plan_steps import (
     PlanStepUpdateSerializer,
 )
 
-NOT_PERSONAL = "Only a milestone of your own can be edited; this one comes from the catalogue."
-LADDER_STEP_MOVE = "This milestone is on the track's ladder, in its editors' order: only steps you added move."
-LADDER_STEP_REMOVE = (
+NOT_PERSONAL = _("Only a milestone of your own can be edited; this one comes from the catalogue.")
+LADDER_STEP_MOVE = _("This milestone is on the track's ladder, in its editors' order: only steps you added move.")
+LADDER_STEP_REMOVE = _(
     "This milestone is on the track's ladder and cannot be removed: skip it instead "
-    "(PATCH progress/{slug}/ with status skipped)."
+    "(PATCH progress/%(slug)s/ with status skipped)."
 )
 
 
@@ -146,7 +147,7 @@ class PlanStepDetail(PlanStepsBase):
         enrollment = self.plan()
         milestone, step = self.step(enrollment)
         if step is None:
-            raise Conflict(LADDER_STEP_REMOVE.replace("{slug}", milestone.slug), code="ladder_step")
+            raise Conflict(str(LADDER_STEP_REMOVE) % {"slug": milestone.slug}, code="ladder_step")
         try:
             with transaction.atomic():
                 if milestone.is_personal:
@@ -204,7 +205,7 @@ def update_step(
     if fields and not milestone.is_personal:
         raise PermissionDenied(NOT_PERSONAL, code="not_personal")
     if moving and step is None:
-        raise Conflict(LADDER_STEP_MOVE, code="ladder_step")
+        raise Conflict(str(LADDER_STEP_MOVE), code="ladder_step")
     if step is not None:
         with transaction.atomic():
             if milestone.is_personal:

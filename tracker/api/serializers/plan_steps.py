@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -79,7 +80,7 @@ class KnownFieldsOnly(serializers.Serializer[Any]):
             unknown = sorted(str(name) for name in data if name not in self.fields)
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [ErrorDetail("Unknown field.", code="unknown_field")] for name in unknown}
+                    {name: [ErrorDetail(_("Unknown field."), code="unknown_field")] for name in unknown}
                 )
         return super().to_internal_value(data)
 
@@ -101,14 +102,16 @@ class InPlan(KnownFieldsOnly):
         try:
             return self.enrollment.milestone_in_plan(slug)
         except Milestone.DoesNotExist:
-            raise serializers.ValidationError("Choose a milestone of this plan.", code="not_in_plan") from None
+            raise serializers.ValidationError(_("Choose a milestone of this plan."), code="not_in_plan") from None
 
     def validate_prerequisites(self, slugs: list[str]) -> list[Milestone]:
         # Whether each is in this plan is the domain's rule (``PlanStep.set_prerequisites``, 400 not_in_plan).
         found = {m.slug: m for m in Milestone.objects.visible_to(self.user).filter(slug__in=set(slugs))}
         unknown = [slug for slug in dict.fromkeys(slugs) if slug not in found]
         if unknown:
-            raise serializers.ValidationError(f"No such milestone: {', '.join(unknown)}.", code="does_not_exist")
+            raise serializers.ValidationError(
+                _("No such milestone: %(slugs)s.") % {"slugs": ", ".join(unknown)}, code="does_not_exist"
+            )
         return [found[slug] for slug in dict.fromkeys(slugs)]
 
 
@@ -132,7 +135,7 @@ class CatalogueStepCreateSerializer(InPlan):
         try:
             return Milestone.objects.on_published_ladders().get(slug=slug)
         except Milestone.DoesNotExist:
-            raise serializers.ValidationError("No such milestone in the catalogue.", code="does_not_exist") from None
+            raise serializers.ValidationError(_("No such milestone in the catalogue."), code="does_not_exist") from None
 
 
 class PersonalStepCreateSerializer(InPlan):
