@@ -113,7 +113,7 @@ def _progress(request: Request, ids: list[int]) -> dict[int, Any]:
     rows = list(MilestoneProgress.objects.filter(user=request.user, pk__in=ids).select_related("milestone__successor"))  # type: ignore[misc]
     states = [with_state(row.milestone, row) for row in rows]
     # Keyed by the progress row's id (the change's), not the milestone's.
-    data = ProgressSerializer(states, many=True, context={"request": request}).data
+    data = ProgressSerializer(states, many=True, context={"request": request}).data  # type: ignore[arg-type]
     return {row.pk: item for row, item in zip(rows, data, strict=True)}
 
 

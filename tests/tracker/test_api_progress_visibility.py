@@ -102,7 +102,7 @@ def test_a_followed_track_left_sends_its_milestones_to_removed(api, owner, catal
 
 
 def test_a_milestone_hidden_or_unpublished_after_a_write_is_a_404_on_the_next_write(api, owner, catalogue):
-    """The catalogue's visible slugs are held in memory under the catalogue stamp: an editor's change ends them at once."""
+    """The catalogue's visible slugs are held in memory under the catalogue stamp: an edit ends them at once."""
     assert api.patch(f"{URL}sql/", {"status": "in_progress"}, format="json").status_code == 200
     Milestone.objects.filter(slug="sql").set_active(False)
     assert api.patch(f"{URL}sql/", {"status": "done"}, format="json").status_code == 404
