@@ -388,7 +388,7 @@ def test_a_plan_that_does_not_fit_gives_its_figures_and_date_in_german(api, owne
 
 
 def test_cached_answers_hold_no_language_so_a_german_first_reader_changes_nothing_for_others(api, anon, seeded, owner):
-    """The dashboard, a track and the sync feed are cached or shared: asked in German first, they are English's bytes."""
+    """The dashboard, a track and the sync feed are cached or shared: asked in German first, still English's bytes."""
     from tracker.models import CareerTrack, Enrollment
 
     Enrollment.objects.enroll(owner, CareerTrack.objects.get(slug="data-engineer"))
