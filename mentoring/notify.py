@@ -13,7 +13,6 @@ and only on the channels the person chose.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -24,10 +23,9 @@ from accounts.models import User
 from nudges.delivery import channels_for, claim_all, preferences_for
 from nudges.models import Rule
 from nudges.rules import Nudge
+from nudges.tasks import enqueue_from_request
 
 from .models import Comment, Mentorship, Review, Verdict
-
-logger = logging.getLogger(__name__)
 
 RULE = Rule.MENTOR
 
@@ -115,10 +113,4 @@ def enqueue(delivery_ids: list[int]) -> None:
     """Ask a worker to send the claims; a broker failure is logged, and the nudges' scan sends them later."""
     from .tasks import send_news
 
-    try:
-        # Fail fast, as the celebrations do (nudges.receivers): a dead broker must not hold up the page.
-        with send_news.app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-            send_news.apply_async((delivery_ids,), retry=False, connection=connection)
-    except Exception:
-        logger.warning("could not enqueue mentor news %s; the nudges' scan will send it", delivery_ids, exc_info=True)
+    enqueue_from_request(send_news, delivery_ids)

@@ -7,7 +7,6 @@ and a new password forgets them all.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import transaction
@@ -18,9 +17,7 @@ from tracker.models import Status
 from tracker.signals import progress_changed
 
 from .models import Device, ReminderPreferences
-from .tasks import celebrate
-
-logger = logging.getLogger(__name__)
+from .tasks import celebrate, enqueue_from_request
 
 
 @receiver(progress_changed, dispatch_uid="nudges.celebrate_on_commit")
@@ -40,14 +37,7 @@ def celebrate_on_commit(sender: Any, user: Any, milestone: Any, to_status: str, 
 
 def enqueue_celebration(user_id: int) -> None:
     """Enqueue the celebration task; a broker failure is logged, never raised into the request."""
-    try:
-        # Fail fast: the default publish path retries a dead broker for
-        # seconds (kombu, then redis-py), which the web request would wait out.
-        with celebrate.app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-            celebrate.apply_async((user_id,), retry=False, connection=connection)
-    except Exception:  # any broker error: the next scan picks it up
-        logger.warning("could not enqueue the celebration of user %s; the next scan will", user_id, exc_info=True)
+    enqueue_from_request(celebrate, user_id)
 
 
 @receiver(signed_out, dispatch_uid="nudges.forget_the_device_signed_out_on")

@@ -20,6 +20,23 @@ from . import delivery, scan
 logger = logging.getLogger(__name__)
 
 
+def enqueue_from_request(task: Task, *args: Any) -> bool:
+    """Enqueue ``task(*args)`` from a web request, failing fast; a broker failure is logged, never raised.
+
+    Kombu's default publish path, then redis-py, retry a dead broker for
+    seconds, which the request would wait out. Callers keep the work in the
+    database first (the outbox), so a scan picks up what could not be queued.
+    """
+    try:
+        with task.app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            task.apply_async(args, retry=False, connection=connection)
+    except Exception:  # any broker error
+        logger.warning("could not enqueue %s%r; a scan will take it up", task.name, args, exc_info=True)
+        return False
+    return True
+
+
 def retry_delay(task: Task, retries: int) -> int:
     """Exponential backoff with jitter, capped below the Redis visibility timeout.
 
