@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core import signing
@@ -30,6 +30,8 @@ from tracker.models import Enrollment, Milestone
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+_R = TypeVar("_R", bound=models.Model)
 
 INVITE_DAYS = 7
 # Pending invitations a learner may have at once: each sends an email to an
@@ -230,6 +232,10 @@ class Mentorship(models.Model):
         if not self.share_all:
             plans = plans.filter(pk__in=self.plans.values("pk"))
         return plans.order_by("started_at", "id")
+
+    def on_shown_plans(self, rows: models.QuerySet[_R]) -> models.QuerySet[_R]:
+        """``rows`` (its comments or reviews) on the plans it still shows: unsharing a plan hides them too."""
+        return rows.filter(enrollment__in=self.visible_plans().values("pk"))
 
     def plan(self, enrollment_id: int) -> Enrollment:
         """One plan this mentorship shows; ``Enrollment.DoesNotExist`` for any other."""

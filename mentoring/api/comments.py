@@ -31,8 +31,7 @@ class CommentList(ETagMixin, generics.ListAPIView[Comment]):
         if getattr(self, "swagger_fake_view", False):
             return Comment.objects.none()
         mentorship = scope.mentorship(self.request, self.kwargs["pk"])
-        shown = mentorship.visible_plans().values("pk")
-        comments = mentorship.comments.filter(enrollment__in=shown).select_related("author", "milestone")
+        comments = mentorship.on_shown_plans(mentorship.comments.all()).select_related("author", "milestone")
         plan = self.request.query_params.get("plan", "")
         if plan.isdigit():
             comments = comments.filter(enrollment_id=int(plan))

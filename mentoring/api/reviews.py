@@ -31,8 +31,7 @@ class Reviews(generics.GenericAPIView[Review]):
         if getattr(self, "swagger_fake_view", False):
             return Review.objects.none()
         mentorship = scope.mentorship(self.request, self.kwargs["pk"])
-        shown = mentorship.visible_plans().values("pk")
-        return mentorship.reviews.filter(enrollment__in=shown).select_related("milestone", "mentorship")
+        return mentorship.on_shown_plans(mentorship.reviews.all()).select_related("milestone", "mentorship")
 
 
 @extend_schema_view(post=extend_schema(request=ReviewRequestSerializer, responses={201: ReviewSerializer}))
